@@ -1,0 +1,57 @@
+// Effects: the one module that starts processes. Docker is always $DOCKER_BIN, Dokku always the `dokku` command.
+import { execa } from 'execa';
+import { PluginError } from './errors';
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface RunOptions {
+  /** stream passes the child's output straight through (a rebuild's log), instead of capturing it. */
+  stream?: boolean;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** run starts a program and returns its output and exit code; a program that cannot be started throws a PluginError. */
+export async function run(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const result = await execa(file, args, {
+    reject: false,
+    stdin: options.stream ? 'inherit' : 'ignore',
+    stdout: options.stream ? 'inherit' : 'pipe',
+    stderr: options.stream ? 'inherit' : 'pipe',
+    env: options.env ?? process.env,
+    extendEnv: false,
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+  });
+  if ((result as { code?: string }).code === 'ENOENT') throw new PluginError(`Unable to run ${file}: command not found`);
+  if (result.timedOut) throw new PluginError(`${file} ${args[0] ?? ''} did not answer within ${options.timeoutMs} ms`);
+  return {
+    stdout: typeof result.stdout === 'string' ? result.stdout : '',
+    stderr: typeof result.stderr === 'string' ? result.stderr : '',
+    exitCode: result.exitCode ?? 1,
+  };
+}
+
+export const dockerBin = (): string => process.env.DOCKER_BIN || 'docker';
+
+/** docker runs the Docker CLI; a missing binary says which variable to set. */
+export async function docker(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  try {
+    return await run(dockerBin(), args, { timeoutMs: 30_000, ...options });
+  } catch (error) {
+    throw new PluginError(`Docker is not available (${(error as Error).message}); install Docker or set DOCKER_BIN`);
+  }
+}
+
+/**
+ * dokku calls another Dokku command. DOKKU_APP_NAME is dropped: Dokku re-inserts it after the command name for core
+ * plugins (contract §1.3), which would turn `ps:rebuild APP` into `ps:rebuild APP APP` under `dokku --app`.
+ */
+export function dokku(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const env = { ...process.env };
+  delete env.DOKKU_APP_NAME;
+  return run('dokku', args, { ...options, env });
+}

@@ -1,0 +1,12 @@
+// Dokku's output style (contract §1.4): headers on stdout, warnings and failures on stderr.
+const quiet = (): boolean => Boolean(process.env.DOKKU_QUIET_OUTPUT);
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+export const info1 = (text: string): void => out(`-----> ${text}`);
+export const info2 = (text: string): void => out(`=====> ${text}`);
+export const verbose = (text: string): void => out(`       ${text}`);
+export const warn = (text: string): void => void process.stderr.write(` !     ${text}\n`);
+
+export const info1Quiet = (text: string): void => (quiet() ? undefined : info1(text));
+export const info2Quiet = (text: string): void => (quiet() ? undefined : info2(text));
+export const verboseQuiet = (text: string): void => (quiet() ? undefined : verbose(text));

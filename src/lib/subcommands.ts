@@ -1,0 +1,159 @@
+// The library behind each subcommand (one commandX per subcommand, as Dokku's Go plugins have).
+import { PluginError } from './errors';
+import type { ModeArgs, SetArgs } from './cli';
+import { appContainerIds, isDeployed, listApps, rebuild, verifyApp } from './dokku';
+import { inspectEngine, type EngineFacts } from './docker';
+import { info1, info2Quiet, verbose, warn } from './log';
+import { needsBridgeGateway, planPhase, type PlanContext } from './plan';
+import { isKey, KEYS, normalizeValue, PHASES, PLUGIN, resolveConfig, showValue, type Key, type Mode, type Settings } from './properties';
+import { appReportFlags, globalReportFlags, parseReportArgs, renderReport, type ReportFlags } from './report';
+import { deleteSetting, GLOBAL, readSettings, writeSetting } from './store';
+
+/** input validates one typed value (nothing is written before every value of a command is valid). */
+function input(key: Key, text: string): string {
+  try {
+    return normalizeValue(key, text);
+  } catch (error) {
+    throw new PluginError((error as Error).message);
+  }
+}
+
+/** effect is what Docker would receive for an app, per phase: two settings with the same effect need no rebuild. */
+function effect(settings: Settings, global: Settings): string {
+  try {
+    const config = resolveConfig(settings, global);
+    return JSON.stringify([config.apply, PHASES.map((phase) => planPhase(config, phase).args)]);
+  } catch {
+    return 'invalid';
+  }
+}
+
+/** applyToApp is the rebuild hook of PRODUCT.md §3: rebuild a deployed app, or say when the change will apply. */
+async function applyToApp(app: string, wanted: boolean): Promise<number> {
+  if (!wanted) {
+    info1(`Skipping rebuild; apply the change with: dokku ps:rebuild ${app}`);
+    return 0;
+  }
+  if (!(await isDeployed(app))) {
+    info1(`${app} is not deployed yet: the setting applies on its first deploy`);
+    return 0;
+  }
+  info1(`Rebuilding ${app} so the change takes effect`);
+  const code = await rebuild(app);
+  if (code !== 0) warn(`Rebuild of ${app} failed (exit ${code}); the setting is saved. Fix the cause, then run: dokku ps:rebuild ${app}`);
+  return code;
+}
+
+const MODE_TITLES: Record<Mode, string> = {
+  host: 'host networking (--network=host)',
+  gateway: 'a host-gateway entry (--add-host)',
+  off: 'no host access (Docker defaults)',
+};
+
+/** commandMode backs enable, gateway and disable: validate everything, store what differs, rebuild when the effect changed. */
+export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
+  verifyApp(args.app);
+  const changes: Settings = { mode };
+  if (args.phases !== undefined) changes.phases = input('phases', args.phases);
+  if (args.aliases !== undefined) changes['gateway-aliases'] = input('gateway-aliases', args.aliases.join(','));
+  if (args.ip !== undefined) changes['gateway-ip'] = input('gateway-ip', args.ip);
+
+  const global = readSettings(GLOBAL);
+  const before = readSettings(args.app);
+  const after: Settings = { ...before, ...changes };
+  const written = KEYS.filter((key) => changes[key] !== undefined && before[key] !== changes[key]);
+  const config = resolveConfig(after, global);
+
+  if (written.length === 0 && effect(before, global) === effect(after, global)) {
+    info1(`${args.app} already has ${MODE_TITLES[mode]}; nothing changed`);
+    return 0;
+  }
+  for (const key of written) writeSetting(args.app, key, changes[key]!);
+  info1(`Giving ${args.app} ${MODE_TITLES[mode]}`);
+  if (mode !== 'off') verbose(`Phases: ${config.phases.join(',')}`);
+  if (mode === 'gateway') verbose(`Hosts: ${config.aliases.map((alias) => `${alias} -> ${config.ip}`).join(', ')}`);
+  if (effect(before, global) === effect(after, global)) {
+    info1('The arguments Docker receives are unchanged; nothing to rebuild');
+    return 0;
+  }
+  return applyToApp(args.app, args.rebuild);
+}
+
+/** commandSet follows Dokku's :set: every key may be global; an empty value unsets; nothing is rebuilt. */
+export function commandSet({ target, key, value }: SetArgs): number {
+  if (target !== GLOBAL) verifyApp(target);
+  if (!isKey(key)) throw new PluginError(`Invalid property specified, valid properties include: ${[...KEYS].sort().join(', ')}`);
+  const global = readSettings(GLOBAL);
+  const before = readSettings(target);
+  const stored = value === '' ? undefined : input(key, value);
+  if (stored === undefined) {
+    info2Quiet(`Unsetting ${key}`);
+    deleteSetting(target, key);
+  } else {
+    info2Quiet(`Setting ${key} to ${showValue(key, stored)}`);
+    writeSetting(target, key, stored);
+  }
+  const after = target === GLOBAL ? readSettings(GLOBAL) : { ...before, [key]: stored };
+  if (target === GLOBAL) {
+    if (JSON.stringify(global) !== JSON.stringify(after)) info1('Apps without their own value use it from their next deploy; apply it now with: dokku ps:rebuild --all');
+  } else if (effect(before, global) !== effect(after, global)) {
+    info1(`Apply it with: dokku ps:rebuild ${target}`);
+  }
+  return 0;
+}
+
+const CONTAINERS_FLAG = `--${PLUGIN}-containers`;
+const BUILD_ARGS_FLAG = `--${PLUGIN}-build-args`;
+
+/** engineFacts asks Docker once for every app of the report; a Docker failure shows in the report instead of failing it. */
+async function engineFacts(apps: string[], infoFlag: string | undefined): Promise<{ facts?: EngineFacts; error?: string }> {
+  const wantContainers = infoFlag === undefined || infoFlag === CONTAINERS_FLAG;
+  const global = readSettings(GLOBAL);
+  const wantBridge = (infoFlag === undefined || infoFlag === BUILD_ARGS_FLAG) && apps.some((app) => {
+    try {
+      return needsBridgeGateway(resolveConfig(readSettings(app), global));
+    } catch {
+      return false;
+    }
+  });
+  const ids = wantContainers ? apps.flatMap(appContainerIds) : [];
+  if (!wantContainers && !wantBridge) return {};
+  try {
+    return { facts: await inspectEngine(ids, wantBridge) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** appFlags builds one app's report flags from the settings and what Docker said. */
+function appFlags(app: string, global: Settings, engine: { facts?: EngineFacts; error?: string }): ReportFlags {
+  const context: PlanContext = { bridgeGateway: engine.facts?.bridgeGateway };
+  const containers = engine.facts
+    ? appContainerIds(app).flatMap((id) => [...engine.facts!.containers].filter(([full]) => full.startsWith(id)).map(([, c]) => c))
+    : undefined;
+  const flags = appReportFlags(app, readSettings(app), global, { context, containers });
+  if (engine.error) flags[CONTAINERS_FLAG] = `unknown: ${engine.error}`;
+  return flags;
+}
+
+/** commandReport follows Dokku's :report: one app, --global, or every app; stdout, json or a single raw value. */
+export async function commandReport(args: string[]): Promise<number> {
+  const { app, global: isGlobal, infoFlag, format } = parseReportArgs(args);
+  const quiet = Boolean(process.env.DOKKU_QUIET_OUTPUT);
+  const global = readSettings(GLOBAL);
+  if (isGlobal) {
+    process.stdout.write(renderReport({ target: GLOBAL, flags: globalReportFlags(global), infoFlag, format, quiet }));
+    return 0;
+  }
+  if (app !== undefined) verifyApp(app);
+  const apps = app !== undefined ? [app] : listApps();
+  if (apps.length === 0) {
+    warn("You haven't deployed any applications yet");
+    return 0;
+  }
+  const engine = await engineFacts(apps, infoFlag);
+  const output = apps.map((name) => renderReport({ target: name, flags: appFlags(name, global, engine), infoFlag, format, quiet }));
+  process.stdout.write(output.join(''));
+  return 0;
+}
+

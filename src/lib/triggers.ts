@@ -1,0 +1,25 @@
+// The library behind the lifecycle triggers (argument orders from contract §4.2).
+import { commandReport } from './subcommands';
+import { PLUGIN } from './properties';
+import { cloneSettings, destroyAll, destroySettings } from './store';
+
+/** triggerPostDelete forgets a destroyed app's settings. */
+export const triggerPostDelete = (app: string): void => destroySettings(app);
+
+/** triggerPostAppCloneSetup gives the clone the same settings. */
+export const triggerPostAppCloneSetup = (oldApp: string, newApp: string): void => cloneSettings(oldApp, newApp);
+
+/** triggerPostAppRenameSetup copies before Dokku destroys the old app (its post-delete runs before post-app-rename). */
+export function triggerPostAppRenameSetup(oldApp: string, newApp: string): void {
+  cloneSettings(oldApp, newApp);
+  destroySettings(oldApp);
+}
+
+/** triggerReport prints the plugin's block of `dokku report APP`. */
+export const triggerReport = (app: string): Promise<number> => commandReport([app]);
+
+/** triggerUninstall removes the plugin's settings, only when the uninstalled plugin is this one (every plugin gets the call). */
+export function triggerUninstall(plugin: string | undefined): void {
+  if (plugin === PLUGIN) destroyAll();
+}
+
