@@ -47,7 +47,7 @@ function parse(name: string, args: string[], options: Record<string, Options>, p
   if (count > positionals.max) throw new PluginError(`Unexpected argument: ${parsed._[positionals.max]}\n${usageOf(name)}`);
   for (const key of Object.keys(options)) {
     const value = parsed[key];
-    if (options[key]?.type === 'string' && (value === '' || (Array.isArray(value) && value.includes('')))) {
+    if (options[key]?.type === 'string' && (value === '' || (Array.isArray(value) && (value.length === 0 || value.includes(''))))) {
       throw new PluginError(`--${key} requires a value\n${usageOf(name)}`);
     }
   }

@@ -1,0 +1,40 @@
+# Targets mirror Dokku's service plugins: setup, build, lint, unit-tests, bats, test; plus demo and bench.
+BATS := node_modules/bats/bin/bats
+BUILT := commands subcommands triggers $(shell find . -maxdepth 1 -type l -printf '%f\n')
+
+.PHONY: setup build build-check lint unit-tests bats test demo bench docker
+
+setup: node_modules
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+build: node_modules
+	node build.mjs
+
+# CI fails when the committed build differs from a fresh one (plugin:install has no build step).
+build-check: build
+	@git status --porcelain -- $(BUILT) | grep . && { echo ' !     The committed build is stale: run make build and commit it' >&2; exit 1; } || true
+
+lint: node_modules
+	npx tsc --noEmit -p tsconfig.json
+
+unit-tests: node_modules
+	npx jest
+
+bats: build
+	$(BATS) tests
+
+docker:
+	tests/docker/engine up
+
+# Every layer, with the one total line CI reads.
+test: node_modules
+	tests/run
+
+demo: node_modules
+	tests/demo
+
+bench: build
+	node bench/run.mjs
