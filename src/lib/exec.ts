@@ -55,3 +55,6 @@ export function dokku(args: string[], options: RunOptions = {}): Promise<RunResu
   delete env.DOKKU_APP_NAME;
   return run('dokku', args, { ...options, env });
 }
+
+/** plugnTrigger runs a Dokku trigger across all enabled plugins (contract §2), with empty stdin as Dokku's callers do. */
+export const plugnTrigger = (name: string, args: string[]): Promise<RunResult> => run('plugn', ['trigger', name, ...args]);

@@ -40,8 +40,14 @@ export function containerStatus(app: string, deployArgs: string[], containers: C
   return stale === 0 ? 'in sync' : `${stale} of ${running.length} running, created before the last change: run dokku ps:rebuild ${app}`;
 }
 
+/** REDEPLOY_NOTE says how a host-mode app is redeployed (the #5219 fix), on enable and in the report. */
+export const REDEPLOY_NOTE =
+  'Redeploys: each web container stops just before its replacement starts (both cannot bind the port); the replacement is checked, and the previous one is restarted if it fails';
+
 export interface AppFacts {
   context: PlanContext;
+  /** handWritten are the app's docker-options that do what a mode of the plugin does (the seed recipe). */
+  handWritten?: string[];
   /** containers are the app's deployed containers as Docker reports them; undefined when not looked up. */
   containers?: ContainerNetwork[];
 }
@@ -63,6 +69,9 @@ export function appReportFlags(app: string, settings: Settings, global: Settings
       if (plan.warning) warnings.push(plan.warning);
     }
   }
+  flags[flag('hand-written')] = (facts.handWritten ?? []).join('; ');
+  flags[flag('redeploys')] =
+    config?.mode === 'host' && config.phases.includes('deploy') ? REDEPLOY_NOTE.replace(/^Redeploys: /, '') : 'zero downtime (Dokku default)';
   flags[flag('containers')] = config && facts.containers ? containerStatus(app, planPhase(config, 'deploy').args, facts.containers) : '';
   flags[flag('warnings')] = warnings.join('; ');
   return flags;

@@ -5,7 +5,10 @@ import { appContainerIds, isDeployed, listApps, rebuild, verifyApp } from './dok
 import { inspectEngine, type EngineFacts } from './docker';
 import { info1, info2Quiet, verbose, warn } from './log';
 import { needsBridgeGateway, planPhase, type PlanContext } from './plan';
-import { isKey, KEYS, normalizeValue, PHASES, PLUGIN, resolveConfig, showValue, type Key, type Mode, type Settings } from './properties';
+import { dockerOptions, dockerOptionsRemove, networkSettings, webPort, webScale } from './facts';
+import { isKey, KEYS, normalizeValue, PHASES, PLUGIN, resolveConfig, showValue, type Config, type Key, type Mode, type Settings } from './properties';
+import { REDEPLOY_NOTE } from './report';
+import { handWrittenKind, hostModeFindings, planAdoption, type PhaseOptions } from './safety';
 import { appReportFlags, globalReportFlags, parseReportArgs, renderReport, type ReportFlags } from './report';
 import { deleteSetting, GLOBAL, readSettings, writeSetting } from './store';
 
@@ -50,6 +53,28 @@ const MODE_TITLES: Record<Mode, string> = {
   off: 'no host access (Docker defaults)',
 };
 
+/** otherHostApps are the other apps whose computed mode is host with the deploy phase, with their web ports. */
+async function otherHostApps(app: string, global: Settings): Promise<{ app: string; port: number }[]> {
+  const hosts = listApps().filter((other) => {
+    if (other === app) return false;
+    try {
+      const config = resolveConfig(readSettings(other), global);
+      return config.mode === 'host' && config.phases.includes('deploy');
+    } catch {
+      return false;
+    }
+  });
+  return Promise.all(hosts.map(async (other) => ({ app: other, port: await webPort(other) })));
+}
+
+/** checkHostMode refuses, before anything is written, what Docker or Dokku would break in host mode (PRODUCT.md §7). */
+async function checkHostMode(app: string, config: Config, options: PhaseOptions, global: Settings): Promise<void> {
+  const [network, scale, port, others] = await Promise.all([networkSettings(app), webScale(app), webPort(app), otherHostApps(app, global)]);
+  const findings = hostModeFindings({ app, config, options, network, webScale: scale, webPort: port, otherHostApps: others });
+  for (const warning of findings.warnings) warn(warning);
+  if (findings.errors.length) throw new PluginError([`Host networking cannot be enabled for ${app}:`, ...findings.errors].join('\n !     '));
+}
+
 /** commandMode backs enable, gateway and disable: validate everything, store what differs, rebuild when the effect changed. */
 export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   verifyApp(args.app);
@@ -63,8 +88,11 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   const after: Settings = { ...before, ...changes };
   const written = KEYS.filter((key) => changes[key] !== undefined && before[key] !== changes[key]);
   const config = resolveConfig(after, global);
+  const options = dockerOptions(args.app);
+  const adoption = planAdoption(options, config);
+  if (mode === 'host') await checkHostMode(args.app, config, options, global);
 
-  if (written.length === 0 && effect(before, global) === effect(after, global)) {
+  if (written.length === 0 && adoption.length === 0 && effect(before, global) === effect(after, global)) {
     info1(`${args.app} already has ${MODE_TITLES[mode]}; nothing changed`);
     return 0;
   }
@@ -72,7 +100,12 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   info1(`Giving ${args.app} ${MODE_TITLES[mode]}`);
   if (mode !== 'off') verbose(`Phases: ${config.phases.join(',')}`);
   if (mode === 'gateway') verbose(`Hosts: ${config.aliases.map((alias) => `${alias} -> ${config.ip}`).join(', ')}`);
-  if (effect(before, global) === effect(after, global)) {
+  if (mode === 'host' && config.phases.includes('deploy')) verbose(REDEPLOY_NOTE);
+  for (const { phase, option } of adoption) {
+    await dockerOptionsRemove(args.app, phase, option);
+    verbose(`Adopted your ${phase} docker-option ${option}: the plugin applies it now, so it is not given twice`);
+  }
+  if (adoption.length === 0 && effect(before, global) === effect(after, global)) {
     info1('The arguments Docker receives are unchanged; nothing to rebuild');
     return 0;
   }
@@ -131,7 +164,10 @@ function appFlags(app: string, global: Settings, engine: { facts?: EngineFacts; 
   const containers = engine.facts
     ? appContainerIds(app).flatMap((id) => [...engine.facts!.containers].filter(([full]) => full.startsWith(id)).map(([, c]) => c))
     : undefined;
-  const flags = appReportFlags(app, readSettings(app), global, { context, containers });
+  const handWritten = Object.entries(dockerOptions(app)).flatMap(([phase, options]) =>
+    options.filter((option) => handWrittenKind(option)).map((option) => `${phase}: ${option}`),
+  );
+  const flags = appReportFlags(app, readSettings(app), global, { context, containers, handWritten });
   if (engine.error) flags[CONTAINERS_FLAG] = `unknown: ${engine.error}`;
   return flags;
 }
