@@ -4,12 +4,13 @@ import type { ContainerNetwork } from './report';
 
 export interface EngineFacts {
   bridgeGateway?: string;
+  bridgeSubnet?: string;
   containers: Map<string, ContainerNetwork>;
 }
 
 interface Inspected {
   Id?: string;
-  IPAM?: { Config?: { Gateway?: string }[] };
+  IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] };
   HostConfig?: { NetworkMode?: string; ExtraHosts?: string[] | null };
   State?: { Running?: boolean };
 }
@@ -34,7 +35,9 @@ export async function inspectEngine(containerIds: string[], withBridge: boolean)
   }
   for (const item of items) {
     if (item.IPAM) {
-      facts.bridgeGateway = item.IPAM.Config?.map((c) => c.Gateway).find((g) => g && !g.includes(':'));
+      const v4 = item.IPAM.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'));
+      facts.bridgeGateway = v4?.Gateway;
+      facts.bridgeSubnet = v4?.Subnet;
     } else if (item.Id && item.HostConfig) {
       facts.containers.set(item.Id, {
         networkMode: item.HostConfig.NetworkMode ?? '',
@@ -53,4 +56,27 @@ export async function bridgeGateway(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** engineVersion is the Docker daemon's version, or undefined with the reason when it does not answer. */
+export async function engineVersion(): Promise<{ version?: string; error?: string }> {
+  try {
+    const result = await docker(['version', '--format', '{{.Server.Version}}']);
+    if (result.exitCode === 0 && result.stdout.trim()) return { version: result.stdout.trim() };
+    return { error: result.stderr.trim() || `exit ${result.exitCode}` };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+export async function imageExists(image: string): Promise<boolean> {
+  return (await docker(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
+}
+
+/** runProbe starts a short-lived container of the image with the given arguments and runs a shell script in it. */
+export async function runProbe(image: string, args: string[], script: string, scriptArgs: string[]): Promise<string> {
+  const result = await docker(['container', 'run', '--rm', '--entrypoint=', '--label=com.dokku.network-host.check=true', ...args, image, 'sh', '-c', script, 'probe', ...scriptArgs], {
+    timeoutMs: 60_000,
+  });
+  return `${result.stdout}\n${result.stderr}`;
 }

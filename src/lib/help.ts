@@ -10,6 +10,7 @@ export interface CommandHelp {
 }
 
 export const COMMANDS: CommandHelp[] = [
+  { name: 'check', args: '<app> [--port PORT]... [--format stdout|json]', description: 'Diagnose whether the app reaches host services on the given ports, with the fix' },
   { name: 'disable', args: '<app> [--no-rebuild]', description: 'Turn host access off for the app (overrides a global mode)' },
   { name: 'enable', args: '<app> [--phases P] [--no-rebuild]', description: 'Give the app host networking (--network=host)' },
   { name: 'gateway', args: '<app> [--phases P] [--alias NAME]... [--ip IP] [--no-rebuild]', description: 'Give the app a host-gateway entry (--add-host=host.docker.internal:host-gateway)' },

@@ -1,0 +1,5 @@
+import { commandCheck } from '../lib/check';
+import { parseCheck } from '../lib/cli';
+import { subcommand } from '../lib/entry';
+
+subcommand('check', (args) => commandCheck(parseCheck(args)));
