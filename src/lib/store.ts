@@ -78,7 +78,7 @@ function ensureDir(dir: string): void {
 export const setupConfigDir = (): void => ensureDir(pluginConfigDir());
 
 /** writeSetting replaces a value atomically: readers see the old or the new file, never half of one. */
-export function writeSetting(target: string, key: Key, value: string): void {
+export function writeSetting(target: string, key: Key | InternalKey, value: string): void {
   const dir = targetDir(target);
   ensureDir(dir);
   const temp = join(dir, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}`);
@@ -93,7 +93,7 @@ export function writeSetting(target: string, key: Key, value: string): void {
   renameSync(temp, join(dir, key));
 }
 
-export function deleteSetting(target: string, key: Key): void {
+export function deleteSetting(target: string, key: Key | InternalKey): void {
   try {
     unlinkSync(join(targetDir(target), key));
   } catch (error) {
@@ -107,12 +107,26 @@ export const destroySettings = (target: string): void => rmSync(targetDir(target
 /** destroyAll removes the plugin's whole config directory (uninstall). */
 export const destroyAll = (): void => rmSync(pluginConfigDir(), { recursive: true, force: true });
 
-/** cloneSettings copies every stored value of one app to another (clone and rename); nothing stored, nothing copied. */
+/** cloneSettings copies every stored file of one app to another (clone and rename); nothing stored, nothing copied. */
 export function cloneSettings(from: string, to: string): void {
-  const settings = readSettings(from);
-  for (const key of KEYS) {
-    const value = settings[key];
-    if (value !== undefined) writeSetting(to, key, value);
+  const source = targetDir(from);
+  let names: string[];
+  try {
+    names = readdirSync(source).filter((name) => !name.startsWith('.'));
+  } catch {
+    return;
+  }
+  for (const name of names) writeSetting(to, name as Key | InternalKey, readFileSync(join(source, name), 'utf8'));
+}
+
+/** InternalKey files hold the plugin's own bookkeeping, next to the settings but never set by the user. */
+export type InternalKey = 'applied-docker-options';
+
+export function readInternal(target: string, key: InternalKey): string | undefined {
+  try {
+    return readFileSync(join(targetDir(target), key), 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,6 +9,7 @@ import { dockerOptions, dockerOptionsRemove, networkSettings, webPort, webScale 
 import { isKey, KEYS, normalizeValue, PHASES, PLUGIN, resolveConfig, showValue, type Config, type Key, type Mode, type Settings } from './properties';
 import { REDEPLOY_NOTE } from './report';
 import { handWrittenKind, hostModeFindings, planAdoption, type PhaseOptions } from './safety';
+import { syncDockerOptions } from './sync';
 import { appReportFlags, globalReportFlags, parseReportArgs, renderReport, type ReportFlags } from './report';
 import { deleteSetting, GLOBAL, readSettings, writeSetting } from './store';
 
@@ -25,7 +26,7 @@ function input(key: Key, text: string): string {
 function effect(settings: Settings, global: Settings): string {
   try {
     const config = resolveConfig(settings, global);
-    return JSON.stringify([config.apply, PHASES.map((phase) => planPhase(config, phase).args)]);
+    return JSON.stringify(PHASES.map((phase) => planPhase(config, phase).args));
   } catch {
     return 'invalid';
   }
@@ -105,6 +106,7 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
     await dockerOptionsRemove(args.app, phase, option);
     verbose(`Adopted your ${phase} docker-option ${option}: the plugin applies it now, so it is not given twice`);
   }
+  await syncDockerOptions(args.app, global);
   if (adoption.length === 0 && effect(before, global) === effect(after, global)) {
     info1('The arguments Docker receives are unchanged; nothing to rebuild');
     return 0;
@@ -113,7 +115,7 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
 }
 
 /** commandSet follows Dokku's :set: every key may be global; an empty value unsets; nothing is rebuilt. */
-export function commandSet({ target, key, value }: SetArgs): number {
+export async function commandSet({ target, key, value }: SetArgs): Promise<number> {
   if (target !== GLOBAL) verifyApp(target);
   if (!isKey(key)) throw new PluginError(`Invalid property specified, valid properties include: ${[...KEYS].sort().join(', ')}`);
   const global = readSettings(GLOBAL);
@@ -127,6 +129,8 @@ export function commandSet({ target, key, value }: SetArgs): number {
     writeSetting(target, key, stored);
   }
   const after = target === GLOBAL ? readSettings(GLOBAL) : { ...before, [key]: stored };
+  // apply=docker-options keeps Dokku's store in step with every change, global ones included.
+  for (const app of target === GLOBAL ? listApps() : [target]) await syncDockerOptions(app, target === GLOBAL ? after : global);
   if (target === GLOBAL) {
     if (JSON.stringify(global) !== JSON.stringify(after)) info1('Apps without their own value use it from their next deploy; apply it now with: dokku ps:rebuild --all');
   } else if (effect(before, global) !== effect(after, global)) {

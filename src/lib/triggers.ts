@@ -1,6 +1,7 @@
 // The library behind the lifecycle triggers (argument orders from contract §4.2).
 import { commandReport } from './subcommands';
 import { PLUGIN } from './properties';
+import { syncDockerOptions } from './sync';
 import { cloneSettings, destroyAll, destroySettings } from './store';
 
 /** triggerPostDelete forgets a destroyed app's settings. */
@@ -23,3 +24,6 @@ export function triggerUninstall(plugin: string | undefined): void {
   if (plugin === PLUGIN) destroyAll();
 }
 
+
+/** triggerPostCreate gives a new app the global apply=docker-options entries (docker-args triggers need nothing). */
+export const triggerPostCreate = async (app: string): Promise<void> => void (await syncDockerOptions(app));

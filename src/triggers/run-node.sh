@@ -10,6 +10,7 @@ case "$name" in
   post-container-create) [ "$4" = deploy ] && [ "$5" = web ] && { [ -f "$config/$3/mode" ] || [ -f "$config/--global/mode" ]; } || exit 0 ;;
   scheduler-register-retired) [ -d "$root/data/network-host/$1" ] || exit 0 ;;
   post-delete | post-app-clone-setup | post-app-rename-setup) [ -d "$config/$1" ] || exit 0 ;;
+  post-create) [ -f "$config/--global/apply" ] || exit 0 ;;
   uninstall) [ "$1" = network-host ] || exit 0 ;;
 esac
 exec node "${0%/*}/triggers/$name" "$@"

@@ -1,0 +1,69 @@
+// apply=docker-options (issue 4): the plugin writes its arguments into Dokku's docker-options store instead of printing
+// them from the docker-args triggers, and keeps them in step. It remembers what it added, so it only ever removes its
+// own entries, never one the user typed.
+import { bridgeGateway } from './docker';
+import { dokku } from './exec';
+import { PluginError } from './errors';
+import { dockerOptions } from './facts';
+import { verbose } from './log';
+import { needsBridgeGateway, planPhase } from './plan';
+import { PHASES, resolveConfig, type Phase, type Settings } from './properties';
+import { shellWords } from './safety';
+import { GLOBAL, readInternal, readSettings, writeSetting } from './store';
+
+export interface Entry {
+  phase: Phase;
+  option: string;
+}
+
+const key = (e: Entry): string => `${e.phase} ${e.option}`;
+const sameWords = (a: string, b: string): boolean => JSON.stringify(shellWords(a)) === JSON.stringify(shellWords(b));
+
+/** planSync is pure: what to add and what to remove so the store holds exactly the desired entries of the plugin. */
+export function planSync(desired: Entry[], applied: Entry[], stored: Partial<Record<Phase, string[]>>): { add: Entry[]; remove: Entry[]; keep: Entry[] } {
+  const wanted = new Set(desired.map(key));
+  const had = new Set(applied.map(key));
+  const remove = applied.filter((e) => !wanted.has(key(e)));
+  const keep = applied.filter((e) => wanted.has(key(e)) && (stored[e.phase] ?? []).some((o) => sameWords(o, e.option)));
+  const kept = new Set(keep.map(key));
+  // An entry someone else already stored is left alone and not claimed, so it is neither doubled nor later removed.
+  const add = desired.filter((e) => !kept.has(key(e)) && (had.has(key(e)) || !(stored[e.phase] ?? []).some((o) => sameWords(o, e.option))));
+  return { add, remove, keep };
+}
+
+const parseApplied = (text: string | undefined): Entry[] =>
+  (text ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => ({ phase: line.slice(0, line.indexOf(' ')) as Phase, option: line.slice(line.indexOf(' ') + 1) }));
+
+/** desiredEntries are the arguments of every phase when the app's computed apply is docker-options, else none. */
+export async function desiredEntries(settings: Settings, global: Settings): Promise<Entry[]> {
+  const config = resolveConfig(settings, global);
+  if (config.apply !== 'docker-options') return [];
+  const gateway = needsBridgeGateway(config) ? await bridgeGateway() : undefined;
+  return PHASES.flatMap((phase) => planPhase(config, phase, { builder: 'dockerfile', bridgeGateway: gateway }).args.map((option) => ({ phase, option })));
+}
+
+async function call(args: string[]): Promise<void> {
+  const result = await dokku(args);
+  if (result.exitCode !== 0) throw new PluginError(`dokku ${args.slice(0, 3).join(' ')} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+}
+
+/** syncDockerOptions brings one app's docker-options in step with its settings; returns whether anything changed. */
+export async function syncDockerOptions(app: string, global: Settings = readSettings(GLOBAL)): Promise<boolean> {
+  const applied = parseApplied(readInternal(app, 'applied-docker-options'));
+  const desired = await desiredEntries(readSettings(app), global);
+  if (applied.length === 0 && desired.length === 0) return false;
+  const plan = planSync(desired, applied, dockerOptions(app));
+  for (const e of plan.remove) {
+    await call(['docker-options:remove', app, e.phase, e.option]);
+    verbose(`Removed the plugin's ${e.phase} docker-option ${e.option}`);
+  }
+  for (const e of plan.add) {
+    await call(['docker-options:add', app, e.phase, e.option]);
+    verbose(`Added ${e.option} to the ${e.phase} docker-options`);
+  }
+  writeSetting(app, 'applied-docker-options', [...plan.keep, ...plan.add].map(key).join('\n'));
+  return plan.add.length > 0 || plan.remove.length > 0;
+}
