@@ -1,5 +1,6 @@
 // Pure: which Docker arguments each phase gets, per mode and builder (PRODUCT.md §5).
 import { HOST_GATEWAY, type Config, type Phase } from './properties';
+import { shellWords } from './safety';
 
 export interface PhasePlan {
   args: string[];
@@ -52,3 +53,25 @@ export const needsBridgeGateway = (config: Config): boolean =>
  * character that xargs-style splitting could break apart or unquote.
  */
 export const triggerOutput = (args: string[]): string => (args.length ? ` ${args.join(' ')}` : '');
+
+// apply=docker-options: the entries the plugin owns in Dokku's docker-options store.
+export interface Entry {
+  phase: Phase;
+  option: string;
+}
+
+const entryKey = (e: Entry): string => `${e.phase} ${e.option}`;
+const sameWords = (a: string, b: string): boolean => JSON.stringify(shellWords(a)) === JSON.stringify(shellWords(b));
+
+/** planSync is pure: what to add and what to remove so the store holds exactly the desired entries of the plugin. */
+export function planSync(desired: Entry[], applied: Entry[], stored: Partial<Record<Phase, string[]>>): { add: Entry[]; remove: Entry[]; keep: Entry[] } {
+  const wanted = new Set(desired.map(entryKey));
+  const had = new Set(applied.map(entryKey));
+  const remove = applied.filter((e) => !wanted.has(entryKey(e)));
+  const keep = applied.filter((e) => wanted.has(entryKey(e)) && (stored[e.phase] ?? []).some((o) => sameWords(o, e.option)));
+  const kept = new Set(keep.map(entryKey));
+  // An entry someone else already stored is left alone and not claimed, so it is neither doubled nor later removed.
+  const add = desired.filter((e) => !kept.has(entryKey(e)) && (had.has(entryKey(e)) || !(stored[e.phase] ?? []).some((o) => sameWords(o, e.option))));
+  return { add, remove, keep };
+}
+

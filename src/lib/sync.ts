@@ -6,30 +6,11 @@ import { dokku } from './exec';
 import { PluginError } from './errors';
 import { dockerOptions } from './facts';
 import { verbose } from './log';
-import { needsBridgeGateway, planPhase } from './plan';
+import { needsBridgeGateway, planPhase, planSync, type Entry } from './plan';
 import { PHASES, resolveConfig, type Phase, type Settings } from './properties';
-import { shellWords } from './safety';
 import { GLOBAL, readInternal, readSettings, writeSetting } from './store';
 
-export interface Entry {
-  phase: Phase;
-  option: string;
-}
-
 const key = (e: Entry): string => `${e.phase} ${e.option}`;
-const sameWords = (a: string, b: string): boolean => JSON.stringify(shellWords(a)) === JSON.stringify(shellWords(b));
-
-/** planSync is pure: what to add and what to remove so the store holds exactly the desired entries of the plugin. */
-export function planSync(desired: Entry[], applied: Entry[], stored: Partial<Record<Phase, string[]>>): { add: Entry[]; remove: Entry[]; keep: Entry[] } {
-  const wanted = new Set(desired.map(key));
-  const had = new Set(applied.map(key));
-  const remove = applied.filter((e) => !wanted.has(key(e)));
-  const keep = applied.filter((e) => wanted.has(key(e)) && (stored[e.phase] ?? []).some((o) => sameWords(o, e.option)));
-  const kept = new Set(keep.map(key));
-  // An entry someone else already stored is left alone and not claimed, so it is neither doubled nor later removed.
-  const add = desired.filter((e) => !kept.has(key(e)) && (had.has(key(e)) || !(stored[e.phase] ?? []).some((o) => sameWords(o, e.option))));
-  return { add, remove, keep };
-}
 
 const parseApplied = (text: string | undefined): Entry[] =>
   (text ?? '')

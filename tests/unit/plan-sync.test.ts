@@ -1,4 +1,4 @@
-import { planSync, type Entry } from '../../src/lib/sync';
+import { planSync, type Entry } from '../../src/lib/plan';
 
 const e = (phase: Entry['phase'], option: string): Entry => ({ phase, option });
 
