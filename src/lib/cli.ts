@@ -19,6 +19,9 @@ export function usageOf(name: string): string {
 type Parsed = Record<string, unknown> & { _: string[] };
 
 function parse(name: string, args: string[], options: Record<string, Options>, positionals: { min: number; max: number }): Parsed {
+  // yargs silently unwraps a quoted value ("x" becomes x); no valid app, phase, alias, IP or port has quotes, so refuse it.
+  const quoted = args.find((arg) => /^(--[\w-]+=)?(["']).*\2$/s.test(arg));
+  if (quoted !== undefined) throw new PluginError(`Invalid argument ${quoted}: no valid value contains quotes\n${usageOf(name)}`);
   let parsed: Parsed;
   try {
     parsed = yargs(args)

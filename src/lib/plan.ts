@@ -60,7 +60,7 @@ export interface Entry {
   option: string;
 }
 
-const entryKey = (e: Entry): string => `${e.phase} ${e.option}`;
+export const entryKey = (e: Entry): string => `${e.phase} ${e.option}`;
 const sameWords = (a: string, b: string): boolean => JSON.stringify(shellWords(a)) === JSON.stringify(shellWords(b));
 
 /** planSync is pure: what to add and what to remove so the store holds exactly the desired entries of the plugin. */

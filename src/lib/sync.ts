@@ -6,11 +6,9 @@ import { dokku } from './exec';
 import { PluginError } from './errors';
 import { dockerOptions } from './facts';
 import { verbose } from './log';
-import { needsBridgeGateway, planPhase, planSync, type Entry } from './plan';
+import { entryKey, needsBridgeGateway, planPhase, planSync, type Entry } from './plan';
 import { PHASES, resolveConfig, type Phase, type Settings } from './properties';
 import { GLOBAL, readInternal, readSettings, writeSetting } from './store';
-
-const key = (e: Entry): string => `${e.phase} ${e.option}`;
 
 const parseApplied = (text: string | undefined): Entry[] =>
   (text ?? '')
@@ -45,6 +43,6 @@ export async function syncDockerOptions(app: string, global: Settings = readSett
     await call(['docker-options:add', app, e.phase, e.option]);
     verbose(`Added ${e.option} to the ${e.phase} docker-options`);
   }
-  writeSetting(app, 'applied-docker-options', [...plan.keep, ...plan.add].map(key).join('\n'));
+  writeSetting(app, 'applied-docker-options', [...plan.keep, ...plan.add].map(entryKey).join('\n'));
   return plan.add.length > 0 || plan.remove.length > 0;
 }

@@ -28,6 +28,8 @@ describe('subcommand argument parsing', () => {
     ['gateway --ip without value', () => parseGateway(['a', '--ip']), /--ip requires a value/],
     ['gateway --alias without value', () => parseGateway(['a', '--alias']), /--alias requires a value/],
     ['disable --phases (not an option of disable)', () => parseDisable(['a', '--phases', 'run']), /Unknown argument: phases/],
+    ['quoted alias (yargs would unwrap it)', () => parseGateway(['a', '--alias="quoted"']), /Invalid argument --alias="quoted": no valid value contains quotes/],
+    ['quoted app', () => parseEnable(["'a'"]), /Invalid argument 'a'/],
     ['set without anything', () => parseSet([]), /Please specify an app/],
     ['set without key', () => parseSet(['app']), /No property specified/],
   ])('%s', (_name, parse, message) => {

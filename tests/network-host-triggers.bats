@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# The triggers, called the way Dokku calls them (plugn: every enabled plugin, outputs concatenated, contract §2, §3.3, §4.2).
+load test_helper
+bats_require_minimum_version 1.5.0
+
+setup_file() { setup_dokku; }
+teardown_file() { teardown_dokku; }
+setup() { create_app; }
+teardown() {
+  destroy_app >/dev/null 2>&1 || true
+  for key in mode phases gateway-aliases gateway-ip apply; do dokku network-host:set --global "$key" >/dev/null; done
+}
+
+# Only this plugin's output, split the way Dokku splits it (fn-docker-args-split: xargs rules).
+plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xargs -r printf '%s\n'; }
+
+@test "(docker-args-process-*) an app without a setting gets nothing, without starting Node" {
+  run plugin_args docker-args-process-deploy "$TEST_APP" dockerfile latest web 1
+  assert_success
+  assert_output ""
+  run env PATH=/nonexistent /bin/sh "$PLUGIN_PATH/enabled/network-host/docker-args-process-deploy" "$TEST_APP" dockerfile latest web 1
+  assert_success
+  assert_output ""
+}
+
+@test "(docker-args-process-deploy) prints exactly the expected arguments for each mode" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  run "$PLUGIN_PATH/enabled/network-host/docker-args-process-deploy" "$TEST_APP" dockerfile latest web 1
+  assert_output " --network=host"
+  dokku network-host:gateway "$TEST_APP" --no-rebuild
+  run "$PLUGIN_PATH/enabled/network-host/docker-args-process-deploy" "$TEST_APP" dockerfile latest web 1
+  assert_output " --add-host=host.docker.internal:host-gateway"
+  dokku network-host:disable "$TEST_APP" --no-rebuild
+  run "$PLUGIN_PATH/enabled/network-host/docker-args-process-deploy" "$TEST_APP" dockerfile latest web 1
+  assert_output ""
+}
+
+@test "(docker-args-process-deploy) through plugn, concatenated with the other plugins' arguments" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  run bash -c "dokku plugin:trigger docker-args-process-deploy $TEST_APP dockerfile latest web 1 </dev/null | xargs -r printf '%s\n'"
+  assert_success
+  assert_line "--network=host"
+  assert_output_contains "--network=host" 1
+}
+
+@test "(docker-args-process-run) respects the selected phases" {
+  dokku network-host:enable "$TEST_APP" --phases deploy --no-rebuild
+  run plugin_args docker-args-process-run "$TEST_APP" dockerfile latest
+  assert_output ""
+  dokku network-host:set "$TEST_APP" phases deploy,run
+  run plugin_args docker-args-process-run "$TEST_APP" dockerfile latest
+  assert_output "--network=host"
+}
+
+@test "(docker-args-process-build) follows the builder table of PRODUCT.md §5" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  for builder in dockerfile herokuish pack; do
+    run plugin_args docker-args-process-build "$TEST_APP" "$builder"
+    assert_output "--network=host"
+  done
+  for builder in nixpacks railpack; do
+    run --separate-stderr plugin_args docker-args-process-build "$TEST_APP" "$builder"
+    assert_success
+    assert_output ""
+    assert_stderr --partial "The $builder builder does not support host networking"
+  done
+  dokku network-host:gateway "$TEST_APP" --ip 10.20.30.40 --no-rebuild
+  for builder in dockerfile herokuish nixpacks; do
+    run plugin_args docker-args-process-build "$TEST_APP" "$builder"
+    assert_output "--add-host=host.docker.internal:10.20.30.40"
+  done
+  run --separate-stderr plugin_args docker-args-process-build "$TEST_APP" pack
+  assert_output ""
+  assert_stderr --partial "The pack builder does not support host entries"
+}
+
+@test "(docker-args-process-build) gateway builds get the bridge gateway address, not host-gateway" {
+  require_docker
+  dokku network-host:gateway "$TEST_APP" --no-rebuild
+  bridge=$("$DOCKER_BIN" network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')
+  run plugin_args docker-args-process-build "$TEST_APP" dockerfile
+  assert_output "--add-host=host.docker.internal:$bridge"
+}
+
+@test "(docker-args-process-*) a global mode applies to apps without their own setting" {
+  dokku network-host:set --global mode host
+  run plugin_args docker-args-process-deploy "$TEST_APP" dockerfile latest web 1
+  assert_output "--network=host"
+  dokku network-host:disable "$TEST_APP" --no-rebuild
+  run plugin_args docker-args-process-deploy "$TEST_APP" dockerfile latest web 1
+  assert_output ""
+}
+
+@test "(docker-args-process-deploy) a hand-edited invalid value fails the deploy naming the app, the key and the fix" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  printf 'hots' >"$DOKKU_LIB_ROOT/config/network-host/$TEST_APP/mode"
+  run "$PLUGIN_PATH/enabled/network-host/docker-args-process-deploy" "$TEST_APP" dockerfile latest web 1
+  assert_failure
+  assert_output --partial "Invalid network-host mode stored for app $TEST_APP"
+  assert_output --partial "dokku network-host:set $TEST_APP mode <value>"
+  refute_output --partial "--network"
+  create_app other-app
+  run plugin_args docker-args-process-deploy other-app dockerfile latest web 1
+  assert_success
+  assert_output ""
+  destroy_app other-app
+}
+
+@test "(apps:rename) the settings follow the app (post-app-rename-setup, then post-delete of the old name)" {
+  dokku network-host:gateway "$TEST_APP" --alias db.internal --no-rebuild
+  dokku apps:rename "$TEST_APP" "$TEST_APP-renamed"
+  run dokku network-host:report "$TEST_APP-renamed" --network-host-gateway-aliases
+  assert_output "db.internal"
+  run test -e "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP"
+  assert_failure
+  TEST_APP="$TEST_APP-renamed"
+}
+
+@test "(apps:clone) the clone gets the same settings (post-app-clone-setup)" {
+  dokku network-host:enable "$TEST_APP" --phases deploy --no-rebuild
+  dokku apps:clone "$TEST_APP" "$TEST_APP-clone"
+  run dokku network-host:report "$TEST_APP-clone" --network-host-phases
+  assert_output "deploy"
+  run dokku network-host:report "$TEST_APP" --network-host-mode
+  assert_output "host"
+  destroy_app "$TEST_APP-clone"
+}
+
+@test "(apps:destroy) the settings are removed (post-delete)" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  destroy_app
+  run test -e "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP"
+  assert_failure
+  create_app "$TEST_APP"
+  run dokku network-host:report "$TEST_APP" --network-host-mode
+  assert_output ""
+}
+
+@test "(install) creates the config dir, is idempotent and never fails" {
+  rm -rf "$DOKKU_LIB_ROOT/config/network-host"
+  run dokku plugin:install
+  assert_success
+  run dokku plugin:install
+  assert_success
+  run stat -c '%a' "$DOKKU_LIB_ROOT/config/network-host"
+  assert_output "755"
+}
+
+@test "(uninstall) only acts when the argument names this plugin" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  run "$PLUGIN_PATH/enabled/network-host/uninstall" some-other-plugin
+  assert_success
+  run dokku network-host:report "$TEST_APP" --network-host-mode
+  assert_output "host"
+  run "$PLUGIN_PATH/enabled/network-host/uninstall" network-host
+  assert_success
+  run test -e "$DOKKU_LIB_ROOT/config/network-host"
+  assert_failure
+}
+
+@test "(dependencies) is satisfied by the Node.js on this machine" {
+  run "$PLUGIN_PATH/enabled/network-host/dependencies"
+  assert_success
+  assert_output ""
+}
+
+@test "(properties) files are 0600 in 0755 directories" {
+  dokku network-host:gateway "$TEST_APP" --alias a.internal --no-rebuild
+  run stat -c '%a' "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP" "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP/mode" "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP/gateway-aliases"
+  assert_output $'755\n600\n600'
+}
