@@ -194,6 +194,10 @@ export async function commandReport(args: string[]): Promise<number> {
   const engine = await engineFacts(apps, infoFlag);
   const output = apps.map((name) => renderReport({ target: name, flags: appFlags(name, global, engine), infoFlag, format, quiet }));
   process.stdout.write(output.join(''));
+  if (engine.error) {
+    warn(`Docker did not answer, so the containers and build arguments are unknown: ${engine.error}`);
+    return 1;
+  }
   return 0;
 }
 

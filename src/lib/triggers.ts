@@ -16,8 +16,11 @@ export function triggerPostAppRenameSetup(oldApp: string, newApp: string): void 
   destroySettings(oldApp);
 }
 
-/** triggerReport prints the plugin's block of `dokku report APP`. */
-export const triggerReport = (app: string): Promise<number> => commandReport([app]);
+/** triggerReport prints the plugin's block of `dokku report APP`; it never fails, which would abort the other plugins' blocks. */
+export async function triggerReport(app: string): Promise<number> {
+  await commandReport([app]);
+  return 0;
+}
 
 /** triggerUninstall removes the plugin's settings, only when the uninstalled plugin is this one (every plugin gets the call). */
 export function triggerUninstall(plugin: string | undefined): void {
