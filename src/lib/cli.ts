@@ -110,13 +110,13 @@ export interface CheckArgs {
 }
 
 export function parseCheck(args: string[]): CheckArgs {
-  const p = parse('check', args, { port: { type: 'string', array: true }, format: { type: 'string', default: 'stdout' } }, { min: 1, max: 1 });
+  const p = parse('check', args, { port: { type: 'string', array: true }, format: { type: 'string' } }, { min: 1, max: 1 });
   const ports = ((p.port as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => {
     const port = Number(v);
     if (!/^\d+$/.test(v) || port < 1 || port > 65535) throw new PluginError(`Port must be a number from 1 to 65535, got ${JSON.stringify(v)}`);
     return port;
   });
-  const format = p.format as string;
+  const format = (p.format as string | undefined) ?? 'stdout';
   if (format !== 'stdout' && format !== 'json') throw new PluginError('Invalid --format value specified, valid values: stdout, json');
   return { app: p._[0]!, ports: [...new Set(ports)], format };
 }
