@@ -1,3 +1,4 @@
+import { config as baseConfig } from './config';
 import { classifyListener, listeningSockets, parseProbe, verdict, type Listener, type Probe, type VerdictInput } from '../../src/lib/diagnose';
 import type { Config } from '../../src/lib/properties';
 
@@ -44,14 +45,7 @@ test.each<[string, object]>([
 });
 
 describe('verdict: each classification names the cause and the fix', () => {
-  const config = (overrides: Partial<Config> = {}): Config => ({
-    mode: 'gateway',
-    phases: ['build', 'deploy', 'run'],
-    aliases: ['host.docker.internal'],
-    ip: 'host-gateway',
-    apply: 'triggers',
-    ...overrides,
-  });
+  const config = (overrides: Partial<Config> = {}): Config => baseConfig('gateway', overrides);
   const input = (listener: Listener, result: Probe, overrides: Partial<VerdictInput> = {}): VerdictInput => ({
     app: 'api',
     config: config(),

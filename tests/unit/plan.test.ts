@@ -1,14 +1,8 @@
+import { config as baseConfig } from './config';
 import { needsBridgeGateway, planPhase, triggerOutput } from '../../src/lib/plan';
 import type { Config, Phase } from '../../src/lib/properties';
 
-const config = (overrides: Partial<Config> = {}): Config => ({
-  mode: 'off',
-  phases: ['build', 'deploy', 'run'],
-  aliases: ['host.docker.internal'],
-  ip: 'host-gateway',
-  apply: 'triggers',
-  ...overrides,
-});
+const config = (overrides: Partial<Config> = {}): Config => baseConfig('off', overrides);
 const host = config({ mode: 'host' });
 const gateway = config({ mode: 'gateway' });
 const gatewayIp = config({ mode: 'gateway', ip: '10.9.8.7', aliases: ['host.docker.internal', 'db.internal'] });

@@ -1,14 +1,8 @@
+import { config as baseConfig } from './config';
 import type { Config } from '../../src/lib/properties';
 import { adoptable, handWrittenKind, hostModeFindings, optionFacts, planAdoption, shellWords, type HostModeInput } from '../../src/lib/safety';
 
-const config = (overrides: Partial<Config> = {}): Config => ({
-  mode: 'host',
-  phases: ['build', 'deploy', 'run'],
-  aliases: ['host.docker.internal'],
-  ip: 'host-gateway',
-  apply: 'triggers',
-  ...overrides,
-});
+const config = (overrides: Partial<Config> = {}): Config => baseConfig('host', overrides);
 
 test.each<[string, string[]]>([
   ['--net=host', ['--net=host']],
