@@ -6,8 +6,10 @@ BUILT := commands subcommands triggers $(shell find . -maxdepth 1 -type l -print
 
 setup: node_modules
 
+# npm install, not npm ci: the registry here lacks jest's optional resolver binaries for other platforms, which npm
+# leaves out of the lock file and npm ci then refuses; the lock file still pins every version that is installed.
 node_modules: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch node_modules
 
 build: node_modules
