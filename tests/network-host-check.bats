@@ -411,3 +411,21 @@ json_get() {
   output="$json"; run json_get 'd.ports[0].probe.result'; assert_output "connected"
   output="$json"; run json_get 'd.ports[0].fix'; assert_output ""
 }
+
+@test "(network-host:check) configuration: the k3s scheduler ignores docker options, said and exit 1; builder limits noted" {
+  require_docker
+  gateway_mode
+  port="$(free_port)"
+  host_service_start 0.0.0.0 "$port"
+  dokku builder:set "$APP" selected pack >/dev/null
+  check "$APP" --port "$port"
+  assert_success
+  assert_output --partial "Builder:       pack"
+  assert_output --partial "Note:          The pack builder does not support host entries (--add-host): build steps will not reach the host"
+  dokku scheduler:set "$APP" selected k3s >/dev/null
+  check "$APP" --port "$port"
+  dokku scheduler:set "$APP" selected >/dev/null
+  dokku builder:set "$APP" selected >/dev/null
+  assert_failure 1
+  assert_output --partial "Problem:       The k3s scheduler ignores docker options: the gateway mode has no effect on its containers"
+}

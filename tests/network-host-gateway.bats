@@ -73,3 +73,12 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   run report deploy-args
   assert_output "--add-host=host.docker.internal:host-gateway"
 }
+
+@test "(network-host:gateway) warns when the app's builder cannot take host entries; the report lists such builders" {
+  dokku builder:set "$TEST_APP" selected pack
+  run dokku network-host:gateway "$TEST_APP" --no-rebuild
+  assert_success
+  assert_output --partial " !     The pack builder does not support host entries (--add-host): build steps will not reach the host"
+  run report warnings
+  assert_output "Builds with pack or railpack get no build arguments (those builders drop the option)"
+}

@@ -6,8 +6,7 @@ import { loadConfig } from './docker-args';
 import { verifyApp } from './dokku';
 import { engineVersion, imageExists, inspectEngine, runProbe } from './docker';
 import { classifyListener, listeningSockets, parseProbe, PROBE_SCRIPT, probeTarget, verdict, type PortVerdict, type Socket } from './diagnose';
-import { dokku } from './exec';
-import { dockerOptions, networkSettings, webPort, webScale } from './facts';
+import { dockerOptions, networkSettings, selectedBuilder, selectedScheduler, webPort, webScale } from './facts';
 import { info1, info2, verbose } from './log';
 import { hostModeFindings } from './safety';
 
@@ -29,10 +28,6 @@ const atLeast = (version: string, major: number, minor: number): boolean => {
   return a > major || (a === major && b >= minor);
 };
 
-async function reportValue(command: string, app: string, flag: string): Promise<string> {
-  const result = await dokku([command, app, flag]);
-  return result.exitCode === 0 ? result.stdout.trim() : '';
-}
 
 /** commandCheck prints the diagnosis and returns 0 only when every port is reachable and nothing blocks the mode. */
 export async function commandCheck({ app, ports, format }: CheckArgs): Promise<number> {
@@ -46,10 +41,7 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
   else if (config.mode === 'gateway' && config.ip === 'host-gateway' && !atLeast(engine.version, 20, 10)) {
     problems.push(`host-gateway needs Docker >= 20.10 (found ${engine.version}): upgrade Docker or set an address with dokku network-host:set ${app} gateway-ip <ip>`);
   }
-  const [scheduler, builder] = await Promise.all([
-    reportValue('scheduler:report', app, '--scheduler-computed-selected'),
-    reportValue('builder:report', app, '--builder-computed-selected'),
-  ]);
+  const [scheduler, builder] = await Promise.all([selectedScheduler(app), selectedBuilder(app)]);
   if (scheduler && scheduler !== 'docker-local' && config.mode !== 'off') {
     problems.push(`The ${scheduler} scheduler ignores docker options: the ${config.mode} mode has no effect on its containers`);
   }

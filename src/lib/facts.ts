@@ -66,3 +66,14 @@ export async function dockerOptionsRemove(app: string, phase: string, option: st
   const result = await dokku(['docker-options:remove', app, phase, option]);
   if (result.exitCode !== 0) throw new PluginError(`Unable to remove docker-option ${option} (${phase}) of ${app}: ${result.stderr.trim()}`);
 }
+
+async function reportValue(command: string, app: string, flag: string): Promise<string> {
+  const result = await dokku([command, app, flag]);
+  return result.exitCode === 0 ? result.stdout.trim() : '';
+}
+
+/** selectedBuilder is the builder set with builder:set (empty when Dokku detects it at build time). */
+export const selectedBuilder = (app: string): Promise<string> => reportValue('builder:report', app, '--builder-computed-selected');
+
+/** selectedScheduler is the app's scheduler (docker-local unless set otherwise). */
+export const selectedScheduler = (app: string): Promise<string> => reportValue('scheduler:report', app, '--scheduler-computed-selected');

@@ -14,7 +14,12 @@ const BUILDER_SUPPORT: Record<string, { host: boolean; gateway: boolean }> = {
   herokuish: { host: true, gateway: true },
   pack: { host: true, gateway: false },
   nixpacks: { host: false, gateway: true },
+  railpack: { host: false, gateway: false },
 };
+
+/** buildersWithout lists the known builders whose builds get nothing in this mode (they drop the option). */
+export const buildersWithout = (mode: 'host' | 'gateway'): string[] =>
+  Object.keys(BUILDER_SUPPORT).filter((builder) => !BUILDER_SUPPORT[builder]![mode]);
 
 export interface PlanContext {
   /** builder is the BUILDER_TYPE of docker-args-process-build; unknown or missing means "dockerfile" for reports. */

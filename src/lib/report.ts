@@ -1,6 +1,6 @@
 // Pure: the :report flags of an app or of --global, and Dokku's report rendering (contract §4.3, common.ReportSingleApp).
 import { PluginError } from './errors';
-import { planPhase, type PlanContext } from './plan';
+import { buildersWithout, planPhase, type PlanContext } from './plan';
 import { DEFAULTS, KEYS, PHASES, PLUGIN, resolveConfig, showValue, type Config, type Settings } from './properties';
 
 export interface ContainerNetwork {
@@ -67,6 +67,9 @@ export function appReportFlags(app: string, settings: Settings, global: Settings
       const plan = planPhase(config, phase, facts.context);
       flags[flag(`${phase}-args`)] = plan.args.join(' ');
       if (plan.warning) warnings.push(plan.warning);
+    }
+    if (config.mode !== 'off' && config.phases.includes('build') && !facts.context.builder) {
+      warnings.push(`Builds with ${buildersWithout(config.mode).join(' or ')} get no build arguments (those builders drop the option)`);
     }
   }
   flags[flag('hand-written')] = (facts.handWritten ?? []).join('; ');

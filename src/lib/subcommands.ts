@@ -5,7 +5,7 @@ import { appContainerIds, isDeployed, listApps, rebuild, verifyApp } from './dok
 import { inspectEngine, type EngineFacts } from './docker';
 import { info1, info2Quiet, verbose, warn } from './log';
 import { needsBridgeGateway, planPhase, type PlanContext } from './plan';
-import { dockerOptions, dockerOptionsRemove, networkSettings, webPort, webScale } from './facts';
+import { dockerOptions, dockerOptionsRemove, networkSettings, selectedBuilder, webPort, webScale } from './facts';
 import { isKey, KEYS, normalizeValue, PHASES, PLUGIN, resolveConfig, showValue, type Config, type Key, type Mode, type Settings } from './properties';
 import { REDEPLOY_NOTE } from './report';
 import { handWrittenKind, hostModeFindings, planAdoption, type PhaseOptions } from './safety';
@@ -102,6 +102,9 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   if (mode !== 'off') verbose(`Phases: ${config.phases.join(',')}`);
   if (mode === 'gateway') verbose(`Hosts: ${config.aliases.map((alias) => `${alias} -> ${config.ip}`).join(', ')}`);
   if (mode === 'host' && config.phases.includes('deploy')) verbose(REDEPLOY_NOTE);
+  const builder = mode === 'off' ? '' : await selectedBuilder(args.app);
+  const buildWarning = builder ? planPhase(config, 'build', { builder }).warning : undefined;
+  if (buildWarning) warn(buildWarning);
   for (const { phase, option } of adoption) {
     await dockerOptionsRemove(args.app, phase, option);
     verbose(`Adopted your ${phase} docker-option ${option}: the plugin applies it now, so it is not given twice`);

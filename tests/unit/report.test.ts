@@ -67,7 +67,7 @@ describe('report flags', () => {
       '--network-host-deploy-args': '--add-host=db:host-gateway --add-host=redis:host-gateway',
       '--network-host-run-args': '--add-host=db:host-gateway --add-host=redis:host-gateway',
       '--network-host-containers': '',
-      '--network-host-warnings': '',
+      '--network-host-warnings': 'Builds with pack or railpack get no build arguments (those builders drop the option)',
     });
   });
   test('an invalid stored value shows in the phase arguments instead of failing the report', () => {
