@@ -17,7 +17,7 @@ interface Inspected {
 
 /**
  * inspectEngine asks Docker, in one call, for the default bridge's gateway and the network settings of the given
- * containers. Containers that no longer exist are simply absent (docker prints them on stderr and exits 1).
+ * containers, keyed by the ID asked for. Containers that no longer exist are absent (docker prints them on stderr).
  */
 export async function inspectEngine(containerIds: string[], withBridge: boolean): Promise<EngineFacts> {
   const facts: EngineFacts = { containers: new Map() };
@@ -39,7 +39,8 @@ export async function inspectEngine(containerIds: string[], withBridge: boolean)
       facts.bridgeGateway = v4?.Gateway;
       facts.bridgeSubnet = v4?.Subnet;
     } else if (item.Id && item.HostConfig) {
-      facts.containers.set(item.Id, {
+      const asked = containerIds.find((id) => item.Id!.startsWith(id)) ?? item.Id;
+      facts.containers.set(asked, {
         networkMode: item.HostConfig.NetworkMode ?? '',
         extraHosts: item.HostConfig.ExtraHosts ?? [],
         running: item.State?.Running ?? false,

@@ -7,10 +7,10 @@ import { info1, info2Quiet, verbose, warn } from './log';
 import { needsBridgeGateway, planPhase, type PlanContext } from './plan';
 import { dockerOptions, dockerOptionsRemove, networkSettings, selectedBuilder, webPort, webScale } from './facts';
 import { isKey, KEYS, normalizeValue, PHASES, PLUGIN, resolveConfig, showValue, type Config, type Key, type Mode, type Settings } from './properties';
-import { REDEPLOY_NOTE } from './report';
 import { handWrittenKind, hostModeFindings, planAdoption, type PhaseOptions } from './safety';
 import { syncDockerOptions } from './sync';
-import { appReportFlags, globalReportFlags, parseReportArgs, renderReport, type ReportFlags } from './report';
+import { resolveFor } from './docker-args';
+import { appReportFlags, globalReportFlags, parseReportArgs, REDEPLOY_NOTE, renderReport, type ReportFlags } from './report';
 import { deleteSetting, GLOBAL, readSettings, writeSetting } from './store';
 
 /** input validates one typed value (nothing is written before every value of a command is valid). */
@@ -88,7 +88,7 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   const before = readSettings(args.app);
   const after: Settings = { ...before, ...changes };
   const written = KEYS.filter((key) => changes[key] !== undefined && before[key] !== changes[key]);
-  const config = resolveConfig(after, global);
+  const config = resolveFor(args.app, after, global);
   const options = dockerOptions(args.app);
   const adoption = planAdoption(options, config);
   if (mode === 'host') await checkHostMode(args.app, config, options, global);
@@ -145,7 +145,7 @@ export async function commandSet({ target, key, value }: SetArgs): Promise<numbe
 const CONTAINERS_FLAG = `--${PLUGIN}-containers`;
 const BUILD_ARGS_FLAG = `--${PLUGIN}-build-args`;
 
-/** engineFacts asks Docker once for every app of the report; a Docker failure shows in the report instead of failing it. */
+/** engineFacts asks Docker once for every app of the report; a Docker failure is returned, to be shown in the report. */
 async function engineFacts(apps: string[], infoFlag: string | undefined): Promise<{ facts?: EngineFacts; error?: string }> {
   const wantContainers = infoFlag === undefined || infoFlag === CONTAINERS_FLAG;
   const global = readSettings(GLOBAL);
@@ -168,9 +168,8 @@ async function engineFacts(apps: string[], infoFlag: string | undefined): Promis
 /** appFlags builds one app's report flags from the settings and what Docker said. */
 function appFlags(app: string, global: Settings, engine: { facts?: EngineFacts; error?: string }): ReportFlags {
   const context: PlanContext = { bridgeGateway: engine.facts?.bridgeGateway };
-  const containers = engine.facts
-    ? appContainerIds(app).flatMap((id) => [...engine.facts!.containers].filter(([full]) => full.startsWith(id)).map(([, c]) => c))
-    : undefined;
+  const known = engine.facts?.containers;
+  const containers = known ? appContainerIds(app).flatMap((id) => known.get(id) ?? []) : undefined;
   const handWritten = Object.entries(dockerOptions(app)).flatMap(([phase, options]) =>
     options.filter((option) => handWrittenKind(option)).map((option) => `${phase}: ${option}`),
   );
