@@ -13,23 +13,13 @@
 # cannot collide with anything else on this host.
 
 load test_helper
-load lib/host-service
 
 FIXTURE_APP="$BATS_TEST_DIRNAME/fixtures/apps/hello"
 
 setup_file() {
   require_docker
   setup_dokku
-  APP="nhcontainers-$(tr -dc 'a-z0-9' </dev/urandom | head -c 8)"
-  export APP
-  create_app "$APP" >/dev/null
-  APP_PORT="$(free_port)"
-  export APP_PORT
-  dokku ports:set "$APP" "http:80:$APP_PORT" >/dev/null
-  deploy_app "$APP" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
-    cat "$BATS_FILE_TMPDIR/deploy.log" >&2
-    return 1
-  }
+  deploy_file_app nhcontainers
 }
 
 teardown_file() {

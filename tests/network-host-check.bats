@@ -11,7 +11,6 @@
 # teardown, even when the test fails. Needs `tests/docker/engine up` first for the container tests.
 
 load test_helper
-load lib/host-service
 
 # The probe is bounded at ~6 s inside the container; a whole check of one port must stay well
 # under this, and `timeout` turns a hung check into a failure instead of a hung suite.
@@ -19,20 +18,14 @@ CHECK_TIMEOUT=30
 
 setup_file() {
   setup_dokku
-  APP="nhcheck-$(tr -dc 'a-z0-9' </dev/urandom | head -c 8)"
-  export APP
-  create_app "$APP" >/dev/null
   # Without an engine the container tests skip (or fail under CI) through require_docker; the
-  # error tests still run against the created app.
-  "$NETWORK_HOST_ENGINE" available || return 0
-  # A free port, not 5000, so the app's containers can never collide with anything in host mode.
-  APP_PORT="$(free_port)"
-  export APP_PORT
-  dokku ports:set "$APP" "http:80:$APP_PORT" >/dev/null
-  deploy_app "$APP" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
-    cat "$BATS_FILE_TMPDIR/deploy.log" >&2
-    return 1
-  }
+  # error tests still run against a created app.
+  if ! "$NETWORK_HOST_ENGINE" available; then
+    export APP="nhcheck-nodocker"
+    create_app "$APP" >/dev/null
+    return 0
+  fi
+  deploy_file_app nhcheck
 }
 
 teardown_file() {

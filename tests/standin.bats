@@ -480,7 +480,6 @@ probe_log() { cat "$STANDIN_PROBE_LOG"; }
 
 @test "(standin) host networking: a redeploy cannot bind the port, checks fail, the old container keeps serving" {
   require_docker
-  source "$NETWORK_HOST_TESTS_DIR/lib/host-service.bash"
   create_app
   local port first
   port="$(free_port)"

@@ -22,6 +22,8 @@ load "$NETWORK_HOST_REPO_DIR/node_modules/bats-support/load"
 load "$NETWORK_HOST_REPO_DIR/node_modules/bats-assert/load"
 # shellcheck source=lib/require-docker.bash
 source "$NETWORK_HOST_TESTS_DIR/lib/require-docker.bash"
+# shellcheck source=lib/host-service.bash
+source "$NETWORK_HOST_TESTS_DIR/lib/host-service.bash"
 
 export PATH="$NETWORK_HOST_TESTS_DIR/dokku/bin:$PATH"
 export DOCKER_BIN="${DOCKER_BIN:-/usr/bin/docker}"
@@ -82,6 +84,20 @@ deploy_app() {
   git -C "$work" push -q -f --receive-pack="$receive_pack" "$DOKKU_ROOT/$app" main 2>&1 || return 1
   rm -rf "$work"
   dokku ps:rebuild "$app"
+}
+
+# deploy_file_app PREFIX: for a whole test file, one app named PREFIX-<random> on a free web port (never 5000, so it
+# cannot collide in host mode), deployed once; exports APP and APP_PORT (call in setup_file, after setup_dokku).
+deploy_file_app() {
+  APP="$1-$(tr -dc 'a-z0-9' </dev/urandom | head -c 8)"
+  APP_PORT="$(free_port)"
+  export APP APP_PORT
+  create_app "$APP" >/dev/null
+  dokku ports:set "$APP" "http:80:$APP_PORT" >/dev/null
+  deploy_app "$APP" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
+    cat "$BATS_FILE_TMPDIR/deploy.log" >&2
+    return 1
+  }
 }
 
 run_plugn_trigger() {
