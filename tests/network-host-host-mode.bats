@@ -84,6 +84,24 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_output --partial "hello from the app"
 }
 
+@test "(ports:set) a deploy that would put a second host-mode app on a port in use fails, naming the fix" {
+  require_docker
+  create_app port-owner-app
+  dokku ports:set port-owner-app "http:80:$WEB_PORT"
+  dokku network-host:enable port-owner-app --no-rebuild
+  deploy_app port-owner-app
+  dokku ports:set "$TEST_APP" "http:80:$((WEB_PORT + 2))"
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  deploy_app "$TEST_APP"
+  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
+  run dokku ps:rebuild "$TEST_APP"
+  assert_failure
+  assert_output --partial "Host-mode app port-owner-app already uses port $WEB_PORT. Fix: give $TEST_APP another port, e.g. dokku ports:set $TEST_APP http:80:$((WEB_PORT + 1))"
+  TEST_APP=port-owner-app run web_answers "$WEB_PORT"
+  assert_output --partial "hello from the app"
+  destroy_app port-owner-app
+}
+
 @test "(network-host:enable) refused when another host-mode app uses the same web port" {
   create_app other-host-app
   dokku ports:set other-host-app "http:80:$WEB_PORT"

@@ -70,6 +70,11 @@ describe('report flags', () => {
       '--network-host-warnings': 'Builds with pack or railpack get no build arguments (those builders drop the option)',
     });
   });
+  test('the report says how redeploys work: stop-then-start in host mode with the deploy phase', () => {
+    expect(appReportFlags('app', { mode: 'host' }, {}, { context: {} })['--network-host-redeploys']).toMatch(/^each web container stops just before its replacement starts/);
+    expect(appReportFlags('app', { mode: 'host', phases: 'run' }, {}, { context: {} })['--network-host-redeploys']).toBe('zero downtime (Dokku default)');
+    expect(appReportFlags('app', { mode: 'gateway' }, {}, { context: {} })['--network-host-redeploys']).toBe('zero downtime (Dokku default)');
+  });
   test('an invalid stored value shows in the phase arguments instead of failing the report', () => {
     const flags = appReportFlags('app', { mode: 'hots' }, {}, { context: {} });
     expect(flags['--network-host-deploy-args']).toMatch(/invalid setting: Mode must be one of/);
