@@ -8,13 +8,7 @@ import { dokkuRoot, listApps } from './dokku';
 import { PluginError } from './errors';
 import { docker } from './exec';
 import { info1, warn } from './log';
-import { PLUGIN } from './properties';
-import { checkAppName, libRoot } from './store';
-
-const handoffDir = (app: string): string => {
-  checkAppName(app);
-  return join(libRoot(), 'data', PLUGIN, app);
-};
+import { dataDir } from './store';
 
 interface NewContainer {
   dyno: string;
@@ -74,14 +68,14 @@ export async function triggerPostContainerCreate(kind: string, cid: string, app:
   const state = await docker(['container', 'inspect', '--format', '{{.State.Running}}', old]);
   if (state.stdout.trim() !== 'true') return;
   info1(`Host networking: stopping the previous ${dyno} container so its replacement can bind port ${port ?? ''}`);
-  mkdirSync(handoffDir(app), { recursive: true });
-  writeFileSync(join(handoffDir(app), cid), old);
+  mkdirSync(dataDir(app), { recursive: true });
+  writeFileSync(join(dataDir(app), cid), old);
   await docker(['container', 'stop', old], { timeoutMs: 120_000 });
 }
 
 /** triggerSchedulerRegisterRetired: `scheduler-register-retired APP CID [WAIT]`; a failed replacement hands the port back. */
 export async function triggerSchedulerRegisterRetired(app: string, cid: string): Promise<void> {
-  const dir = handoffDir(app);
+  const dir = dataDir(app);
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     const old = readId(join(dir, name));

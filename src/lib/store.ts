@@ -101,8 +101,17 @@ export function deleteSetting(target: string, key: Key | InternalKey): void {
   }
 }
 
-/** destroySettings removes everything stored for an app (post-delete). */
-export const destroySettings = (target: string): void => rmSync(targetDir(target), { recursive: true, force: true });
+/** dataDir holds an app's runtime state (host-mode redeploy hand-offs), apart from its settings. */
+export function dataDir(app: string): string {
+  checkAppName(app);
+  return join(libRoot(), 'data', PLUGIN, app);
+}
+
+/** destroySettings removes everything stored for an app (post-delete), its runtime state included. */
+export function destroySettings(target: string): void {
+  rmSync(targetDir(target), { recursive: true, force: true });
+  if (target !== GLOBAL) rmSync(dataDir(target), { recursive: true, force: true });
+}
 
 /** destroyAll removes the plugin's whole config directory (uninstall). */
 export const destroyAll = (): void => rmSync(pluginConfigDir(), { recursive: true, force: true });
