@@ -7,6 +7,4 @@ export const info2 = (text: string): void => out(`=====> ${text}`);
 export const verbose = (text: string): void => out(`       ${text}`);
 export const warn = (text: string): void => void process.stderr.write(` !     ${text}\n`);
 
-export const info1Quiet = (text: string): void => (quiet() ? undefined : info1(text));
 export const info2Quiet = (text: string): void => (quiet() ? undefined : info2(text));
-export const verboseQuiet = (text: string): void => (quiet() ? undefined : verbose(text));
