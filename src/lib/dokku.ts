@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppNotFoundError } from './errors';
 import { dokku } from './exec';
-import { checkAppName } from './store';
+import { resolveConfig } from './properties';
+import { checkAppName, GLOBAL, readSettings } from './store';
 
 export const dokkuRoot = (): string => process.env.DOKKU_ROOT || '/home/dokku';
 
@@ -30,6 +31,21 @@ export function listApps(): string[] {
     return [];
   }
   return names.filter((name) => !/^[.A-Z]/.test(name) && isDir(join(dokkuRoot(), name))).sort();
+}
+
+/** hostModeApps lists the apps other than `except` whose computed mode is host with the deploy phase (their web
+ * containers bind ports on the host); apps with an unreadable setting are left out. */
+export function hostModeApps(except: string): string[] {
+  const global = readSettings(GLOBAL);
+  return listApps().filter((app) => {
+    if (app === except) return false;
+    try {
+      const config = resolveConfig(readSettings(app), global);
+      return config.mode === 'host' && config.phases.includes('deploy');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** isDeployed asks ps:report, which knows Dokku's own notion of "deployed" (scheduler-aware, cached). */

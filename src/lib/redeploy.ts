@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './docker-args';
-import { dokkuRoot, listApps } from './dokku';
+import { dokkuRoot, hostModeApps } from './dokku';
 import { PluginError } from './errors';
 import { docker } from './exec';
 import { info1, warn } from './log';
@@ -33,14 +33,7 @@ const readId = (path: string): string | undefined => {
 
 /** hostPortOwner finds another host-mode app whose deployed web container records the same port. */
 function hostPortOwner(app: string, port: number): string | undefined {
-  return listApps().find((other) => {
-    if (other === app) return false;
-    try {
-      const config = loadConfig(other);
-      if (config.mode !== 'host' || !config.phases.includes('deploy')) return false;
-    } catch {
-      return false;
-    }
+  return hostModeApps(app).find((other) => {
     const dir = join(dokkuRoot(), other);
     return readdirSync(dir).some((name) => name.startsWith('PORT.web.') && readId(join(dir, name)) === String(port));
   });

@@ -1,7 +1,7 @@
 // The library behind each subcommand (one commandX per subcommand, as Dokku's Go plugins have).
 import { PluginError } from './errors';
 import type { ModeArgs, SetArgs } from './cli';
-import { appContainerIds, isDeployed, listApps, rebuild, verifyApp } from './dokku';
+import { appContainerIds, hostModeApps, isDeployed, listApps, rebuild, verifyApp } from './dokku';
 import { inspectEngine, type EngineFacts } from './docker';
 import { info1, info2Quiet, verbose, warn } from './log';
 import { needsBridgeGateway, planPhase, type PlanContext } from './plan';
@@ -54,23 +54,13 @@ const MODE_TITLES: Record<Mode, string> = {
   off: 'no host access (Docker defaults)',
 };
 
-/** otherHostApps are the other apps whose computed mode is host with the deploy phase, with their web ports. */
-async function otherHostApps(app: string, global: Settings): Promise<{ app: string; port: number }[]> {
-  const hosts = listApps().filter((other) => {
-    if (other === app) return false;
-    try {
-      const config = resolveConfig(readSettings(other), global);
-      return config.mode === 'host' && config.phases.includes('deploy');
-    } catch {
-      return false;
-    }
-  });
-  return Promise.all(hosts.map(async (other) => ({ app: other, port: await webPort(other) })));
-}
+/** otherHostApps are the other host-mode apps with their configured web ports. */
+const otherHostApps = (app: string): Promise<{ app: string; port: number }[]> =>
+  Promise.all(hostModeApps(app).map(async (other) => ({ app: other, port: await webPort(other) })));
 
 /** checkHostMode refuses, before anything is written, what Docker or Dokku would break in host mode (PRODUCT.md §7). */
-async function checkHostMode(app: string, config: Config, options: PhaseOptions, global: Settings): Promise<void> {
-  const [network, scale, port, others] = await Promise.all([networkSettings(app), webScale(app), webPort(app), otherHostApps(app, global)]);
+async function checkHostMode(app: string, config: Config, options: PhaseOptions): Promise<void> {
+  const [network, scale, port, others] = await Promise.all([networkSettings(app), webScale(app), webPort(app), otherHostApps(app)]);
   const findings = hostModeFindings({ app, config, options, network, webScale: scale, webPort: port, otherHostApps: others });
   for (const warning of findings.warnings) warn(warning);
   if (findings.errors.length) throw new PluginError([`Host networking cannot be enabled for ${app}:`, ...findings.errors].join('\n !     '));
@@ -91,9 +81,10 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   const config = resolveFor(args.app, after, global);
   const options = dockerOptions(args.app);
   const adoption = planAdoption(options, config);
-  if (mode === 'host') await checkHostMode(args.app, config, options, global);
+  if (mode === 'host') await checkHostMode(args.app, config, options);
 
-  if (written.length === 0 && adoption.length === 0 && effect(before, global) === effect(after, global)) {
+  const effectChanged = effect(before, global) !== effect(after, global);
+  if (written.length === 0 && adoption.length === 0 && !effectChanged) {
     info1(`${args.app} already has ${MODE_TITLES[mode]}; nothing changed`);
     return 0;
   }
@@ -110,7 +101,7 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
     verbose(`Adopted your ${phase} docker-option ${option}: the plugin applies it now, so it is not given twice`);
   }
   await syncDockerOptions(args.app, global);
-  if (adoption.length === 0 && effect(before, global) === effect(after, global)) {
+  if (adoption.length === 0 && !effectChanged) {
     info1('The arguments Docker receives are unchanged; nothing to rebuild');
     return 0;
   }
