@@ -1,51 +1,81 @@
-// Bundles each TypeScript entrypoint into a self-contained executable for Node >= 18 and lays out the plugin root
-// the way plugn and Dokku's dispatcher expect (contract §1.2): `commands`, `subcommands/<name>`, root trigger entries.
+// Lays out the plugin root the way plugn and Dokku's dispatcher expect, from src/ (docs/layout.md):
+//   commands                 sh, generated from src/sh/commands.sh with the help text of src/lib/help.ts
+//   subcommands/subcommands  the Node bundle of every subcommand; subcommands/<name> link to it
+//   subcommands/help|default links to ../commands (the usage text, without Node)
+//   triggers/triggers        the Node bundle of the triggers that need Node
+//   triggers/hook            sh, generated from src/sh/hook.sh; every root trigger file links to it
+// Bundles are readable (not minified), for Node 18, one per kind as Dokku's Go plugins ship one binary per kind.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { basename } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 
-const ts = (dir) => readdirSync(`src/${dir}`).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts'));
-const sh = (dir) => readdirSync(`src/${dir}`).filter((f) => f.endsWith('.sh')).map((f) => basename(f, '.sh'));
+const SUBCOMMANDS = ['check', 'disable', 'enable', 'gateway', 'report', 'set'];
+const TRIGGERS = [
+  'dependencies',
+  'docker-args-process-build',
+  'docker-args-process-deploy',
+  'docker-args-process-run',
+  'install',
+  'post-app-clone-setup',
+  'post-app-rename-setup',
+  'post-container-create',
+  'post-delete',
+  'post-extract',
+  'report',
+  'scheduler-deploy',
+  'scheduler-register-retired',
+  'scheduler-run',
+  'uninstall',
+  'update',
+];
 
-const subcommands = ts('subcommands');
-const nodeTriggers = ts('triggers');
-const shellTriggers = sh('triggers').filter((name) => name !== 'run-node');
+const options = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', legalComments: 'none', logLevel: 'warning' };
+const bundle = (entry, outfile) => build({ ...options, entryPoints: [entry], outfile, banner: { js: '#!/usr/bin/env node' } });
+
+/** shellQuote single-quotes a text for sh (the texts are generated into the sh files). */
+const shellQuote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** texts evaluates src/lib/build-texts.ts: the help and the report block the sh files print. */
+async function texts() {
+  const result = await build({ ...options, entryPoints: ['src/lib/build-texts.ts'], write: false });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, (await import('node:module')).createRequire(import.meta.url));
+  return module.exports;
+}
+
+/** generate renders an sh template, replacing each @NAME@ with its quoted text, and fails on a placeholder left over. */
+function generate(template, outfile, values) {
+  let text = readFileSync(template, 'utf8');
+  for (const [name, value] of Object.entries(values)) text = text.replaceAll(`@${name}@`, value);
+  const left = /@[A-Z_]+@/.exec(text);
+  if (left) throw new Error(`${template}: no value for ${left[0]}`);
+  writeFileSync(outfile, text);
+}
+
+const link = (target, path) => {
+  rmSync(path, { force: true });
+  symlinkSync(target, path);
+};
 
 for (const dir of ['subcommands', 'triggers']) rmSync(dir, { recursive: true, force: true });
 for (const dir of ['subcommands', 'triggers']) mkdirSync(dir);
+const [, , generated] = await Promise.all([bundle('src/subcommands.ts', 'subcommands/subcommands'), bundle('src/triggers.ts', 'triggers/triggers'), texts()]);
 
-const bundle = (entry, outfile) =>
-  build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    banner: { js: '#!/usr/bin/env node' },
-    logLevel: 'warning',
-  });
+generate('src/sh/commands.sh', 'commands', {
+  ALL_LINES: generated.commandLines.map(shellQuote).join(' '),
+  SUMMARY_LINE: shellQuote(generated.summaryLine),
+  USAGE: shellQuote(generated.usage),
+});
+generate('src/sh/hook.sh', 'triggers/hook', { UNTOUCHED_BLOCK: shellQuote(generated.untouchedBlock) });
+const hook = readFileSync('triggers/hook', 'utf8');
+for (const name of TRIGGERS) {
+  if (!new RegExp(`^  (.* \\| )?${name}( \\| .*)?\\)`, 'm').test(hook)) throw new Error(`src/sh/hook.sh has no case for the trigger ${name}`);
+}
+for (const file of ['commands', 'subcommands/subcommands', 'triggers/triggers', 'triggers/hook']) chmodSync(file, 0o755);
 
-await Promise.all([
-  bundle('src/commands.ts', 'commands'),
-  ...subcommands.map((name) => bundle(`src/subcommands/${name}.ts`, `subcommands/${name}`)),
-  ...nodeTriggers.map((name) => bundle(`src/triggers/${name}.ts`, `triggers/${name}`)),
-]);
-for (const name of ['run-node', ...shellTriggers]) copyFileSync(`src/triggers/${name}.sh`, `triggers/${name}`);
-for (const file of ['commands', ...subcommands.map((n) => `subcommands/${n}`), ...readdirSync('triggers').map((n) => `triggers/${n}`)]) {
-  chmodSync(file, 0o755);
+for (const name of SUBCOMMANDS) link('subcommands', `subcommands/${name}`);
+for (const name of ['help', 'default']) link('../commands', `subcommands/${name}`);
+// plugn only runs executables at the plugin root named after the trigger; links of triggers no longer used go.
+for (const name of readdirSync('.')) {
+  if (lstatSync(name).isSymbolicLink() && readlinkSync(name).startsWith('triggers/') && !TRIGGERS.includes(name)) rmSync(name);
 }
-
-// `dokku network-host` and `dokku network-host:help` print the same text, so default is the help entry itself.
-symlinkSync('help', 'subcommands/default');
-// plugn only runs executables at the plugin root named after the trigger.
-for (const name of nodeTriggers) {
-  rmSync(name, { force: true });
-  symlinkSync('triggers/run-node', name);
-}
-for (const name of shellTriggers) {
-  rmSync(name, { force: true });
-  symlinkSync(`triggers/${name}`, name);
-}
+for (const name of TRIGGERS) link('triggers/hook', name);

@@ -1,84 +1,91 @@
-// network-host:check (issue 5): configuration, the host side from /proc, and a probe from inside the app's image.
-import { readFileSync } from 'node:fs';
+// network-host:check: what stands between the app and host services. The configuration and its problems, who
+// listens on the host (from /proc), and a TCP probe from a short-lived container of the app's image.
 import type { CheckArgs } from './cli';
-import { planPhase } from './plan';
-import { loadConfig } from './docker-args';
-import { verifyApp } from './dokku';
-import { engineVersion, imageExists, inspectEngine, runProbe } from './docker';
-import { classifyListener, listeningSockets, parseProbe, PROBE_SCRIPT, probeTarget, verdict, type PortVerdict, type Socket } from './diagnose';
-import { dockerOptions, networkSettings, selectedBuilder, selectedScheduler, webPort, webScale } from './facts';
+import { classifyListener, parseProbe, PROBE_SCRIPT, probeTarget, verdict, type PortVerdict } from './diagnose';
+import { containerImage, engineVersion, imageExists, runProbe } from './docker';
+import { InvalidStoredValueError } from './errors';
+import { appContainerIds, snapshot, verifyApp } from './gather';
 import { info1, info2, verbose } from './log';
-import { hostModeFindings } from './safety';
+import { webPort } from './model';
+import { handWrittenKind, scopedOptions } from './options';
+import { planContext } from './pipeline';
+import { planPhase } from './plan';
+import { deploysOnHost, GLOBAL, PHASES, tryResolve } from './properties';
+import { proxyNote } from './proxies';
+import { applies } from './report';
+import { exposureWarning, hostModeFindings } from './safety';
+import { bridgeSubnet } from './bridge';
+import { proxyKind } from './proxies';
 
 const LISTENER_TEXT = { all: 'all interfaces', bridge: 'the docker0 address', loopback: '127.0.0.1 only', other: 'another address only', none: 'nothing listens' };
-
-function hostSockets(): Socket[] {
-  const read = (file: string): string => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  return [...listeningSockets(read('/proc/net/tcp'), false), ...listeningSockets(read('/proc/net/tcp6'), true)];
-}
 
 const atLeast = (version: string, major: number, minor: number): boolean => {
   const [a = 0, b = 0] = version.split('.').map((n) => parseInt(n, 10));
   return a > major || (a === major && b >= minor);
 };
 
-
 /** commandCheck prints the diagnosis and returns 0 only when every port is reachable and nothing blocks the mode. */
 export async function commandCheck({ app, ports, format }: CheckArgs): Promise<number> {
   verifyApp(app);
-  const config = loadConfig(app);
+  const web = appContainerIds(app, 'web')[0];
+  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, containers: web ? [web] : [] });
+  const facts = host.apps.get(app)!;
+  const resolved = tryResolve(facts.settings, host.global);
+  if (resolved.invalid) throw new InvalidStoredValueError(resolved.invalid.source === 'app' ? app : GLOBAL, resolved.invalid.key, resolved.invalid.message);
+  const config = resolved.config;
   const problems: string[] = [];
   const notes: string[] = [];
 
-  const engine = await engineVersion();
-  if (!engine.version) problems.push(`The Docker engine does not answer: ${engine.error}`);
-  else if (config.mode === 'gateway' && config.ip === 'host-gateway' && !atLeast(engine.version, 20, 10)) {
-    problems.push(`host-gateway needs Docker >= 20.10 (found ${engine.version}): upgrade Docker or set an address with dokku network-host:set ${app} gateway-ip <ip>`);
+  const version = await engineVersion();
+  if (!version.version) problems.push(`The Docker engine does not answer: ${version.error}`);
+  else if (config.mode === 'gateway' && config.ip === 'host-gateway' && !atLeast(version.version, 20, 10)) {
+    problems.push(`host-gateway needs Docker >= 20.10 (found ${version.version}): upgrade Docker or set an address with dokku network-host:set ${app} gateway-ip <ip>`);
   }
-  const [scheduler, builder] = await Promise.all([selectedScheduler(app), selectedBuilder(app)]);
-  if (scheduler && scheduler !== 'docker-local' && config.mode !== 'off') {
-    problems.push(`The ${scheduler} scheduler ignores docker options: the ${config.mode} mode has no effect on its containers`);
+  if (config.mode !== 'off') notes.push(`Applies to: ${applies(config, facts.scheduler)}`);
+  if (config.mode !== 'off' && facts.builder) {
+    const warning = planPhase(config, 'build', { builder: facts.builder, bridgeAddress: 'x' }).warning;
+    if (warning) notes.push(warning);
   }
-  const buildWarning = builder ? planPhase(config, 'build', { builder }).warning : undefined;
-  if (buildWarning) notes.push(buildWarning);
-  if (config.mode === 'host') {
-    const [network, scale, port] = await Promise.all([networkSettings(app), webScale(app), webPort(app)]);
-    const findings = hostModeFindings({ app, config, options: dockerOptions(app), network, webScale: scale, webPort: port, otherHostApps: [] });
-    problems.push(...findings.errors);
-    notes.push(...findings.warnings);
+  const currentlyHost = engine?.containers.get(web ?? '')?.networkMode === 'host';
+  const findings = hostModeFindings({ facts, config, host, configs: new Map([...host.apps.keys()].map((a) => [a, tryResolve(host.apps.get(a)!.settings, host.global).config])), atDeploy: currentlyHost });
+  problems.push(...findings.errors);
+  notes.push(...findings.warnings);
+  if (deploysOnHost(config)) {
+    const port = webPort(facts);
+    notes.push(`Proxy: ${proxyNote(facts.proxyType, port, host.bridge?.address)}`);
+    notes.push(exposureWarning(app, port, proxyKind(facts.proxyType)));
+    if (port !== undefined && classifyListener(host.listeners, port) === 'all' && currentlyHost) notes.push(`Port ${port} is open on every interface of this host right now`);
+  }
+  for (const entry of scopedOptions(facts.options, PHASES)) {
+    if (handWrittenKind(entry.option)) notes.push(`Your ${entry.phase} docker-option ${entry.option} does what a network-host mode does (network-host:${handWrittenKind(entry.option) === 'host' ? 'enable' : 'gateway'} adopts it)`);
   }
 
-  const facts = engine.version ? await inspectEngine([], true) : { bridgeGateway: undefined, bridgeSubnet: undefined };
-  const bridgeIp = facts.bridgeGateway ?? '172.17.0.1';
-  const bridgeSubnet = facts.bridgeSubnet ?? '172.17.0.0/16';
-  const sockets = hostSockets();
-  const image = `dokku/${app}:latest`;
-  const hasImage = engine.version ? await imageExists(image) : false;
-  const runArgs = planPhase(config, 'run').args;
+  const bridgeIp = host.bridge?.address ?? '172.17.0.1';
+  const subnet = (engine?.bridgeFacts && bridgeSubnet(engine.bridgeFacts)) ?? '172.17.0.0/16';
+  if (!host.bridge?.address) problems.push(`The address of host-gateway is unknown: ${host.bridge?.error}`);
+  const image = (web && (await containerImage(web))) || `dokku/${app}:latest`;
+  const hasImage = version.version ? await imageExists(image) : false;
+  const runArgs = planPhase(config, 'run', planContext(facts, config, host)).args;
   const verdicts: PortVerdict[] = [];
   for (const port of ports) {
-    const listener = classifyListener(sockets, port, bridgeIp);
+    const listener = classifyListener(host.listeners, port, bridgeIp);
     const probe = hasImage ? parseProbe(await runProbe(image, runArgs, PROBE_SCRIPT, [probeTarget(config), String(port)])) : { result: 'noimage' as const };
-    verdicts.push(verdict({ app, config, port, listener, probe, bridgeIp, bridgeSubnet }));
+    verdicts.push(verdict({ app, config, port, listener, probe, bridgeIp, bridgeSubnet: subnet }));
   }
   const ok = problems.length === 0 && verdicts.every((v) => v.reachable);
 
   if (format === 'json') {
-    const data = { app, mode: config.mode, ok, engine: engine.version ?? '', scheduler, builder, problems, notes, ports: verdicts };
+    const data = { app, mode: config.mode, ok, engine: version.version ?? '', scheduler: facts.scheduler, builder: facts.builder, proxy: facts.proxyType, problems, notes, ports: verdicts };
     process.stdout.write(`${JSON.stringify(data)}\n`);
     return ok ? 0 : 1;
   }
   info2(`${app} network-host check (mode ${config.mode}, target ${probeTarget(config)})`);
   info1('Configuration');
-  verbose(`Docker engine: ${engine.version ?? `not answering (${engine.error})`}`);
-  verbose(`Scheduler:     ${scheduler || 'unknown'}`);
-  verbose(`Builder:       ${builder || 'detected at build time'}`);
+  verbose(`Docker engine: ${version.version ?? `not answering (${version.error})`}`);
+  verbose(`Bridge:        ${host.bridge?.address ? `host-gateway is ${host.bridge.address} (${host.bridge.source})` : `unknown (${host.bridge?.error})`}`);
+  verbose(`Scheduler:     ${facts.scheduler}`);
+  verbose(`Builder:       ${facts.builder || 'detected at build time'}`);
+  verbose(`Proxy:         ${facts.proxyType}`);
   for (const problem of problems) verbose(`Problem:       ${problem}`);
   for (const note of notes) verbose(`Note:          ${note}`);
   if (!hasImage && ports.length) verbose(`Image:         ${image} does not exist yet: only the host side is checked`);

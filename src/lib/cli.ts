@@ -5,7 +5,7 @@ import { PluginError } from './errors';
 import { COMMANDS } from './help';
 import { PLUGIN } from './properties';
 
-/** withAppName honours `dokku --app APP` for a community plugin, which Dokku leaves to the plugin (contract §1.3). */
+/** withAppName honours `dokku --app APP` for a community plugin, which Dokku leaves to the plugin (the dokku script re-inserts it for core plugins only). */
 export function withAppName(args: string[], envApp: string | undefined): string[] {
   if (!envApp || args[0] === envApp) return args;
   return [envApp, ...args];
@@ -50,6 +50,7 @@ function parse(name: string, args: string[], options: Record<string, Options>, p
   if (count > positionals.max) throw new PluginError(`Unexpected argument: ${parsed._[positionals.max]}\n${usageOf(name)}`);
   for (const key of Object.keys(options)) {
     const value = parsed[key];
+    if (Array.isArray(value) && !options[key]?.array) throw new PluginError(`--${key} may be given only once\n${usageOf(name)}`);
     if (options[key]?.type === 'string' && (value === '' || (Array.isArray(value) && (value.length === 0 || value.includes(''))))) {
       throw new PluginError(`--${key} requires a value\n${usageOf(name)}`);
     }

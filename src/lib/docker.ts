@@ -1,61 +1,96 @@
-// Effects: what the plugin reads from the Docker engine. One `docker inspect` answers both questions a report has.
+// Effects: what the plugin reads from, and does with, the Docker engine.
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { daemonConfigPath, hostGatewaySettings, resolveBridgeAddress, type BridgeAddress, type BridgeFacts } from './bridge';
 import { docker } from './exec';
 import type { ContainerNetwork } from './report';
-
-export interface EngineFacts {
-  bridgeGateway?: string;
-  bridgeSubnet?: string;
-  containers: Map<string, ContainerNetwork>;
-}
+import { listDir, readText } from './store';
 
 interface Inspected {
   Id?: string;
-  IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] };
+  IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] | null };
+  Options?: Record<string, string> | null;
   HostConfig?: { NetworkMode?: string; ExtraHosts?: string[] | null };
   State?: { Running?: boolean };
 }
 
-/**
- * inspectEngine asks Docker, in one call, for the default bridge's gateway and the network settings of the given
- * containers, keyed by the ID asked for. Containers that no longer exist are absent (docker prints them on stderr).
- */
-export async function inspectEngine(containerIds: string[], withBridge: boolean): Promise<EngineFacts> {
-  const facts: EngineFacts = { containers: new Map() };
-  const targets = [...(withBridge ? ['bridge'] : []), ...containerIds];
-  if (targets.length === 0) return facts;
-  const result = await docker(['inspect', ...targets]);
-  let items: Inspected[] = [];
-  try {
-    items = JSON.parse(result.stdout || '[]') as Inspected[];
-  } catch {
-    items = [];
+/** DaemonProcess is the local dockerd's command line, found in /proc (its pidfile may be anywhere). */
+function daemonCommandLine(): string[] {
+  for (const pid of listDir('/proc')) {
+    if (!/^\d+$/.test(pid) || readText(join('/proc', pid, 'comm'))?.trim() !== 'dockerd') continue;
+    return (readText(join('/proc', pid, 'cmdline')) ?? '').split('\0').filter(Boolean);
   }
-  if (items.length === 0 && result.exitCode !== 0 && !/No such object/i.test(result.stderr)) {
-    throw new Error(`Unable to inspect Docker: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
-  }
-  for (const item of items) {
-    if (item.IPAM) {
-      const v4 = item.IPAM.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'));
-      facts.bridgeGateway = v4?.Gateway;
-      facts.bridgeSubnet = v4?.Subnet;
-    } else if (item.Id && item.HostConfig) {
-      const asked = containerIds.find((id) => item.Id!.startsWith(id)) ?? item.Id;
-      facts.containers.set(asked, {
-        networkMode: item.HostConfig.NetworkMode ?? '',
-        extraHosts: item.HostConfig.ExtraHosts ?? [],
-        running: item.State?.Running ?? false,
-      });
-    }
-  }
-  return facts;
+  return [];
 }
 
-/** bridgeGateway is the default bridge's gateway address as the daemon reports it, or undefined when Docker can't tell. */
-export async function bridgeGateway(): Promise<string | undefined> {
+/** daemonPidfile is the file dockerd rewrites at every start: the sh entry compares answers that hold the bridge address with it. */
+function daemonPidfile(cmdline: string[], daemonJson: string | undefined): string {
+  const at = cmdline.findIndex((arg) => arg === '--pidfile' || arg.startsWith('--pidfile=') || arg === '-p');
+  if (at !== -1) return cmdline[at]!.includes('=') ? cmdline[at]!.split('=', 2)[1]! : (cmdline[at + 1] ?? '');
   try {
-    return (await inspectEngine([], true)).bridgeGateway;
+    const configured = (JSON.parse(daemonJson ?? '{}') as { pidfile?: unknown }).pidfile;
+    if (typeof configured === 'string') return configured;
   } catch {
-    return undefined;
+    // dockerd refuses an unreadable daemon.json, so the default applies
+  }
+  return '/var/run/docker.pid';
+}
+
+export interface EngineFacts {
+  /** error is why Docker did not answer at all (then nothing else is known). */
+  error?: string;
+  bridge: BridgeAddress;
+  bridgeFacts?: BridgeFacts;
+  /** pidfile is dockerd's pidfile, when it exists. */
+  pidfile?: string;
+  containers: Map<string, ContainerNetwork>;
+}
+
+/**
+ * inspectEngine asks Docker, in one call, about the default bridge and the given containers (keyed by the ID asked for;
+ * containers that no longer exist are absent), and resolves the address host-gateway maps to (bridge.ts).
+ */
+export async function inspectEngine(containerIds: string[]): Promise<EngineFacts> {
+  let result;
+  try {
+    result = await docker(['inspect', 'bridge', ...containerIds]);
+  } catch (error) {
+    const message = (error as Error).message;
+    return { error: message, bridge: { error: message }, containers: new Map() };
+  }
+  const items = parseInspect(result.stdout);
+  const containers = new Map<string, ContainerNetwork>();
+  for (const item of items) {
+    if (!item.Id || !item.HostConfig) continue;
+    const asked = containerIds.find((id) => item.Id!.startsWith(id)) ?? item.Id;
+    containers.set(asked, { networkMode: item.HostConfig.NetworkMode ?? '', extraHosts: item.HostConfig.ExtraHosts ?? [], running: item.State?.Running ?? false });
+  }
+  const network = items.find((item) => item.IPAM);
+  if (items.length === 0 && result.exitCode !== 0 && !/No such object/i.test(result.stderr)) {
+    const message = `Unable to ask Docker: ${result.stderr.trim() || `exit ${result.exitCode}`}`;
+    return { error: message, bridge: { error: message }, containers };
+  }
+  const cmdline = daemonCommandLine();
+  const daemonJson = readText(daemonConfigPath(cmdline));
+  const interfaceAddresses: Record<string, string[]> = {};
+  for (const [name, addresses] of Object.entries(networkInterfaces())) {
+    interfaceAddresses[name] = (addresses ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address);
+  }
+  const bridgeFacts: BridgeFacts = {
+    hostGatewayIps: hostGatewaySettings(daemonJson, cmdline),
+    network: network ? { ipam: network.IPAM?.Config ?? [], interfaceName: network.Options?.['com.docker.network.bridge.name'] } : undefined,
+    interfaceAddresses,
+  };
+  const pidfile = daemonPidfile(cmdline, daemonJson);
+  return { bridge: resolveBridgeAddress(bridgeFacts), bridgeFacts, pidfile: readText(pidfile) !== undefined ? pidfile : undefined, containers };
+}
+
+function parseInspect(text: string | undefined): Inspected[] {
+  try {
+    const parsed = JSON.parse(text || '[]') as unknown;
+    return Array.isArray(parsed) ? (parsed as Inspected[]) : [];
+  } catch {
+    return [];
   }
 }
 
@@ -70,6 +105,12 @@ export async function engineVersion(): Promise<{ version?: string; error?: strin
   }
 }
 
+/** containerImage is the image a container runs, or undefined. */
+export async function containerImage(id: string): Promise<string | undefined> {
+  const result = await docker(['container', 'inspect', '--format', '{{.Config.Image}}', id]);
+  return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
+}
+
 export async function imageExists(image: string): Promise<boolean> {
   return (await docker(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
 }
@@ -80,4 +121,12 @@ export async function runProbe(image: string, args: string[], script: string, sc
     timeoutMs: 60_000,
   });
   return `${result.stdout}\n${result.stderr}`;
+}
+
+/** containerState is a container's labels and running state, or undefined when Docker does not know it. */
+export async function containerState(id: string): Promise<{ app: string; dyno: string; running: boolean } | undefined> {
+  const result = await docker(['container', 'inspect', '--format', '{{index .Config.Labels "com.dokku.app-name"}} {{index .Config.Labels "com.dokku.dyno"}} {{.State.Running}}', id]);
+  if (result.exitCode !== 0) return undefined;
+  const [app = '', dyno = '', running = ''] = result.stdout.trim().split(' ');
+  return { app, dyno, running: running === 'true' };
 }

@@ -1,4 +1,5 @@
-// Shared shape of every subcommand entrypoint: drop `$1` (the full command, contract §1.3), honour --app, answer --help.
+// Shared shape of every subcommand: drop `$1` (Dokku passes the full command name first, the dokku script's
+// execute_dokku_cmd), honour --app, answer --help.
 import { withAppName, usageOf } from './cli';
 import { COMMANDS } from './help';
 import { main } from './main';

@@ -1,4 +1,6 @@
-/** PluginError is a failure meant for the user: main() prints it as ` !     <message>` and exits with exitCode. */
+// Typed errors: library code throws them, main.ts prints them once as ` !     <message>` with their exit code.
+
+/** PluginError is a failure meant for the user. */
 export class PluginError extends Error {
   constructor(
     message: string,
@@ -9,7 +11,7 @@ export class PluginError extends Error {
   }
 }
 
-/** AppNotFoundError mirrors Dokku's verify_app_name: exit 20 (contract §1.3). */
+/** AppNotFoundError mirrors Dokku's verify_app_name: exit 20 (plugins/common/functions). */
 export class AppNotFoundError extends PluginError {
   constructor(app: string) {
     super(`App ${app} does not exist`, 20);
@@ -17,12 +19,12 @@ export class AppNotFoundError extends PluginError {
   }
 }
 
-/** InvalidStoredValueError is a property file that does not parse: it names the app, the key and the fix. */
+/** InvalidStoredValueError is a property file that does not parse: it names the target, the key and the fix. */
 export class InvalidStoredValueError extends PluginError {
-  constructor(app: string, key: string, detail: string) {
-    const target = app === '--global' ? '--global' : app;
+  constructor(target: string, key: string, detail: string) {
+    const whose = target === '--global' ? 'the global settings' : `app ${target}`;
     super(
-      `Invalid network-host ${key} stored for ${app === '--global' ? 'the global settings' : `app ${app}`}: ${detail}; ` +
+      `Invalid network-host ${key} stored for ${whose}: ${detail}; ` +
         `fix it with: dokku network-host:set ${target} ${key} <value> (or unset it with: dokku network-host:set ${target} ${key})`,
     );
     this.name = 'InvalidStoredValueError';

@@ -1,4 +1,5 @@
-// Effects: the one module that starts processes. Docker is always $DOCKER_BIN, Dokku always the `dokku` command.
+// Effects: the one module that starts processes. Docker is always $DOCKER_BIN, Dokku always the `dokku` command, other
+// plugins' hooks always `plugn trigger` (as Dokku's own plugins call each other).
 import { execa } from 'execa';
 import { PluginError } from './errors';
 
@@ -48,7 +49,7 @@ export async function docker(args: string[], options: RunOptions = {}): Promise<
 
 /**
  * dokku calls another Dokku command. DOKKU_APP_NAME is dropped: Dokku re-inserts it after the command name for core
- * plugins (contract §1.3), which would turn `ps:rebuild APP` into `ps:rebuild APP APP` under `dokku --app`.
+ * plugins (the dokku script, execute_dokku_cmd), which would turn `ps:rebuild APP` into `ps:rebuild APP APP` under --app.
  */
 export function dokku(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env = { ...process.env };
@@ -56,5 +57,12 @@ export function dokku(args: string[], options: RunOptions = {}): Promise<RunResu
   return run('dokku', args, { ...options, env });
 }
 
-/** plugnTrigger runs a Dokku trigger across all enabled plugins (contract §2), with empty stdin as Dokku's callers do. */
+/** dokkuOrFail runs a Dokku command whose failure is the plugin's failure. */
+export async function dokkuOrFail(args: string[]): Promise<RunResult> {
+  const result = await dokku(args);
+  if (result.exitCode !== 0) throw new PluginError(`dokku ${args.slice(0, 2).join(' ')} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+  return result;
+}
+
+/** plugnTrigger runs a Dokku trigger across all enabled plugins, with empty stdin as Dokku's callers do. */
 export const plugnTrigger = (name: string, args: string[]): Promise<RunResult> => run('plugn', ['trigger', name, ...args]);

@@ -1,4 +1,4 @@
-// Dokku's output style (contract §1.4): headers on stdout, warnings and failures on stderr.
+// Dokku's output style (plugins/common/functions, dokku_log_*): headers on stdout, warnings and failures on stderr.
 const quiet = (): boolean => Boolean(process.env.DOKKU_QUIET_OUTPUT);
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 

@@ -1,3 +1,4 @@
+// The one place errors become Dokku-style output and an exit code (the role of common.LogFailWithError).
 import { PluginError } from './errors';
 import { warn } from './log';
 
@@ -20,11 +21,4 @@ export function main(run: () => Promise<number | void> | number | void): void {
         process.exitCode = error instanceof PluginError ? error.exitCode : 1;
       },
     );
-}
-
-/** requireArg returns a positional argument or fails with its name (Dokku always passes them; a person may not). */
-export function requireArg(args: string[], index: number, name: string): string {
-  const value = args[index];
-  if (value === undefined || value === '') throw new PluginError(`Missing argument ${name}`);
-  return value;
 }

@@ -1,17 +1,21 @@
-// Pure: the plugin's property table, validation of every value, and app → global → default resolution (PRODUCT.md §4).
+// Pure: the plugin's properties, the validation of every value, and app → global → default resolution, in the layout
+// of Dokku's property store (plugins/common/properties.go): one file per key, lists one item per line.
 import { isIP } from 'node:net';
 
 export const PLUGIN = 'network-host';
+/** GLOBAL is the pseudo-app Dokku's property store keeps global values under. */
+export const GLOBAL = '--global';
 export const MODES = ['host', 'gateway', 'off'] as const;
 export const PHASES = ['build', 'deploy', 'run'] as const;
-export const APPLY_METHODS = ['triggers', 'docker-options'] as const;
-export const KEYS = ['mode', 'phases', 'gateway-aliases', 'gateway-ip', 'apply'] as const;
+export const KEYS = ['mode', 'phases', 'gateway-aliases', 'gateway-ip', 'k3s-node'] as const;
 export const HOST_GATEWAY = 'host-gateway';
 export const DEFAULT_ALIAS = 'host.docker.internal';
+/** k3s-node keywords: the node Dokku itself runs on (the default), or no pin at all. */
+export const SERVER_NODE = 'server';
+export const ANY_NODE = 'any';
 
 export type Mode = (typeof MODES)[number];
 export type Phase = (typeof PHASES)[number];
-export type ApplyMethod = (typeof APPLY_METHODS)[number];
 export type Key = (typeof KEYS)[number];
 /** Settings are property values as stored: one string per key, list items one per line. */
 export type Settings = Partial<Record<Key, string>>;
@@ -21,30 +25,31 @@ export interface Config {
   phases: Phase[];
   aliases: string[];
   ip: string;
-  apply: ApplyMethod;
+  node: string;
 }
 
-const oneOf = <T extends string>(allowed: readonly T[], what: string) => (text: string): T => {
-  if ((allowed as readonly string[]).includes(text)) return text as T;
-  throw new Error(`${what} must be one of [${allowed.join(' ')}], got ${JSON.stringify(text)}`);
-};
+const oneOf =
+  <T extends string>(allowed: readonly T[], what: string) =>
+  (text: string): T => {
+    if ((allowed as readonly string[]).includes(text)) return text as T;
+    throw new Error(`${what} must be one of [${allowed.join(' ')}], got ${JSON.stringify(text)}`);
+  };
 
 export const parseMode = oneOf(MODES, 'Mode');
-export const parseApply = oneOf(APPLY_METHODS, 'Apply');
 
 /** parsePhases accepts a comma list and returns it in canonical order, so equal sets compare equal. */
 export function parsePhases(text: string): Phase[] {
-  const items = text.split(',').map((item) => item.trim());
   const phase = oneOf(PHASES, 'Phase(s)');
-  const chosen = new Set(items.map((item) => phase(item)));
+  const chosen = new Set(text.split(',').map((item) => phase(item.trim())));
   return PHASES.filter((p) => chosen.has(p));
 }
 
 // RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; nothing that could be read as a flag.
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const isHostname = (text: string): boolean => text.length > 0 && text.length <= 253 && text.split('.').every((label) => LABEL.test(label));
 
 export function parseHostname(text: string): string {
-  if (text.length > 0 && text.length <= 253 && text.split('.').every((label) => LABEL.test(label))) return text;
+  if (isHostname(text)) return text;
   throw new Error(`Alias ${JSON.stringify(text)} is not a valid host name (letters, digits, hyphens and dots; no leading hyphen)`);
 }
 
@@ -55,9 +60,16 @@ export function parseAliases(text: string): string[] {
   return [...new Set(items.map(parseHostname))];
 }
 
+/** parseGatewayIp accepts host-gateway or a plain address (no IPv6 zone: Docker's --add-host does not take one). */
 export function parseGatewayIp(text: string): string {
-  if (text === HOST_GATEWAY || isIP(text) !== 0) return text;
+  if (text === HOST_GATEWAY || (isIP(text) !== 0 && !text.includes('%'))) return text;
   throw new Error(`Gateway IP must be ${HOST_GATEWAY} or an IPv4/IPv6 address, got ${JSON.stringify(text)}`);
+}
+
+/** parseNode accepts the keywords or a Kubernetes node name (a lower-case DNS subdomain). */
+export function parseNode(text: string): string {
+  if (text === SERVER_NODE || text === ANY_NODE || (isHostname(text) && text === text.toLowerCase())) return text;
+  throw new Error(`K3s node must be ${SERVER_NODE}, ${ANY_NODE} or a node name (lower-case letters, digits, hyphens and dots), got ${JSON.stringify(text)}`);
 }
 
 const PARSERS = {
@@ -65,13 +77,10 @@ const PARSERS = {
   phases: parsePhases,
   'gateway-aliases': parseAliases,
   'gateway-ip': parseGatewayIp,
-  apply: parseApply,
+  'k3s-node': parseNode,
 } satisfies Record<Key, (text: string) => Config[keyof Config]>;
 
-const FIELDS = { mode: 'mode', phases: 'phases', 'gateway-aliases': 'aliases', 'gateway-ip': 'ip', apply: 'apply' } as const satisfies Record<
-  Key,
-  keyof Config
->;
+const FIELDS = { mode: 'mode', phases: 'phases', 'gateway-aliases': 'aliases', 'gateway-ip': 'ip', 'k3s-node': 'node' } as const satisfies Record<Key, keyof Config>;
 
 /** DEFAULTS are the built-in values, in stored form. */
 export const DEFAULTS: Record<Key, string> = {
@@ -79,12 +88,11 @@ export const DEFAULTS: Record<Key, string> = {
   phases: PHASES.join(','),
   'gateway-aliases': DEFAULT_ALIAS,
   'gateway-ip': HOST_GATEWAY,
-  apply: 'triggers',
+  'k3s-node': SERVER_NODE,
 };
 
 // Lists are stored one item per line (Dokku's list properties) and shown comma-separated on one line.
-const joinValue = (value: Config[keyof Config], separator: string): string =>
-  Array.isArray(value) ? value.join(separator) : value;
+const joinValue = (value: Config[keyof Config], separator: string): string => (Array.isArray(value) ? value.join(separator) : value);
 const storedForm = (key: Key, value: Config[keyof Config]): string => joinValue(value, key === 'gateway-aliases' ? '\n' : ',');
 
 export function isKey(key: string): key is Key {
@@ -106,6 +114,7 @@ export function showValue(key: Key, stored: string | undefined): string {
   }
 }
 
+/** InvalidValue is a stored value that does not parse: which settings it came from, the key and why. */
 export class InvalidValue extends Error {
   constructor(
     readonly source: 'app' | 'global',
@@ -121,9 +130,8 @@ export function resolveConfig(app: Settings, global: Settings): Config {
   const config: Record<string, Config[keyof Config]> = {};
   for (const key of KEYS) {
     const source = app[key] !== undefined ? 'app' : 'global';
-    const text = app[key] ?? global[key];
     try {
-      config[FIELDS[key]] = PARSERS[key](text ?? DEFAULTS[key]);
+      config[FIELDS[key]] = PARSERS[key](app[key] ?? global[key] ?? DEFAULTS[key]);
     } catch (error) {
       throw new InvalidValue(source, key, (error as Error).message);
     }
@@ -131,5 +139,21 @@ export function resolveConfig(app: Settings, global: Settings): Config {
   return config as unknown as Config;
 }
 
-/** defaultValue is the built-in default of a key in its one-line form. */
-export const defaultValue = (key: Key): string => showValue(key, DEFAULTS[key]);
+/** Resolved is a configuration, or the stored value that keeps it from resolving. */
+export type Resolved = { config: Config; invalid?: undefined } | { config?: undefined; invalid: InvalidValue };
+
+/** tryResolve is resolveConfig for callers that report an invalid value instead of failing on it. */
+export function tryResolve(app: Settings, global: Settings): Resolved {
+  try {
+    return { config: resolveConfig(app, global) };
+  } catch (error) {
+    if (error instanceof InvalidValue) return { invalid: error };
+    throw error;
+  }
+}
+
+/** deploysOnHost tells whether an app's containers share the host's network when they deploy (their ports are host ports). */
+export const deploysOnHost = (config: Config | undefined): boolean => config?.mode === 'host' && config.phases.includes('deploy');
+
+/** usesHostNetwork tells whether any container of the app (build, deploy or run) gets the host's network. */
+export const usesHostNetwork = (config: Config | undefined): boolean => config?.mode === 'host' && config.phases.length > 0;

@@ -1,7 +1,10 @@
-// Pure: the :report flags of an app or of --global, and Dokku's report rendering (contract §4.3, common.ReportSingleApp).
+// Pure: the :report flags of an app or of --global, and Dokku's report rendering (plugins/common/common.go,
+// ParseReportArgs and ReportSingleApp).
 import { PluginError } from './errors';
+import { webPort, type AppFacts } from './model';
 import { buildersWithout, planPhase, type PlanContext } from './plan';
-import { DEFAULTS, KEYS, PHASES, PLUGIN, resolveConfig, showValue, type Config, type Settings } from './properties';
+import { deploysOnHost, DEFAULTS, KEYS, PLUGIN, showValue, tryResolve, type Config, type Settings } from './properties';
+import { proxyNote } from './proxies';
 
 export interface ContainerNetwork {
   networkMode: string;
@@ -22,8 +25,11 @@ function valueFlags(app: Settings | undefined, global: Settings): ReportFlags {
   return flags;
 }
 
-/** globalReportFlags are the flags of `:report --global`: global and computed value of every key. */
-export const globalReportFlags = (global: Settings): ReportFlags => valueFlags(undefined, global);
+/** globalReportFlags are the flags of `:report --global`: global and computed value of every key, and the bridge address. */
+export const globalReportFlags = (global: Settings, bridgeAddress: string): ReportFlags => ({
+  ...valueFlags(undefined, global),
+  [flag('bridge-address')]: bridgeAddress,
+});
 
 /**
  * containerStatus compares the app's running containers with the deploy arguments it should have: a container created
@@ -34,48 +40,75 @@ export function containerStatus(app: string, deployArgs: string[], containers: C
   if (running.length === 0) return 'not running';
   const wantHost = deployArgs.includes('--network=host');
   const wantHosts = deployArgs.filter((a) => a.startsWith('--add-host=')).map((a) => a.slice('--add-host='.length));
-  const matches = (c: ContainerNetwork): boolean =>
-    (c.networkMode === 'host') === wantHost && wantHosts.every((entry) => c.extraHosts.includes(entry));
+  const matches = (c: ContainerNetwork): boolean => (c.networkMode === 'host') === wantHost && wantHosts.every((entry) => c.extraHosts.includes(entry));
   const stale = running.filter((c) => !matches(c)).length;
   return stale === 0 ? 'in sync' : `${stale} of ${running.length} running, created before the last change: run dokku ps:rebuild ${app}`;
 }
 
-/** REDEPLOY_NOTE says how a host-mode app is redeployed (the #5219 fix), on enable and in the report. */
-export const REDEPLOY_NOTE =
-  'Redeploys: each web container stops just before its replacement starts (both cannot bind the port); the replacement is checked, and the previous one is restarted if it fails';
-
-export interface AppFacts {
-  context: PlanContext;
-  /** handWritten are the app's docker-options that do what a mode of the plugin does (the seed recipe). */
-  handWritten?: string[];
-  /** containers are the app's deployed containers as Docker reports them; undefined when not looked up. */
-  containers?: ContainerNetwork[];
+/** redeploys says what a redeploy of the app really does. */
+export function redeploys(config: Config, facts: Pick<AppFacts, 'checksDisabled' | 'scheduler'>): string {
+  if (config.mode === 'off') return "Dokku's own (network-host changes nothing)";
+  if (facts.scheduler === 'k3s') return deploysOnHost(config) ? 'Recreate: the old pod stops before the new one starts (both cannot hold the port)' : "Kubernetes' rolling update";
+  if (facts.checksDisabled) return 'stop-then-start: checks are disabled, so Dokku stops the old container first (an outage while the new one starts)';
+  if (!deploysOnHost(config)) return 'zero downtime: the new container is checked while the old one serves';
+  return 'host-mode hand-off: the old web container stops right before its replacement starts (both cannot bind the port), an outage while the replacement boots and passes its checks; it starts again if the replacement fails';
 }
 
-/** appReportFlags are the flags of `:report APP`: app, global and computed value of every key, plus each phase's arguments. */
-export function appReportFlags(app: string, settings: Settings, global: Settings, facts: AppFacts): ReportFlags {
-  const flags = valueFlags(settings, global);
-  let config: Config | undefined;
-  try {
-    config = resolveConfig(settings, global);
-  } catch (error) {
-    for (const phase of PHASES) flags[flag(`${phase}-args`)] = `invalid setting: ${(error as Error).message}`;
+/** applies says where the setting reaches the app's containers. */
+export function applies(config: Config, scheduler: string): string {
+  if (config.mode === 'off') return '';
+  const p = (phase: string): boolean => config.phases.includes(phase as Config['phases'][number]);
+  if (scheduler === 'k3s') {
+    const parts = [p('deploy') && 'pods (through a Kustomize component)', p('build') && 'builds', p('deploy') && 'app.json tasks (containers on the Dokku server)'].filter(Boolean);
+    return `${parts.join(', ')}${p('run') ? '; not dokku run (its Kubernetes Job gets no Kustomize step)' : ''}`;
   }
+  return [p('build') && 'builds', p('deploy') && 'deploys and app.json tasks', p('run') && 'dokku run and cron'].filter(Boolean).join(', ');
+}
+
+export interface AppReportInput {
+  app: string;
+  settings: Settings;
+  global: Settings;
+  /** facts are the app's facts; not needed for an app the plugin does not touch (mode off, no settings). */
+  facts?: AppFacts;
+  context: PlanContext;
+  /** containers are the app's deployed containers as Docker reports them; undefined when not looked up. */
+  containers?: ContainerNetwork[];
+  /** answers says whether the precomputed trigger answers match the settings. */
+  answers?: string;
+}
+
+/** touches tells whether the plugin has anything to say about an app beyond its settings (else its block is static). */
+export const touches = (settings: Settings, global: Settings): boolean => Object.keys(settings).length > 0 || tryResolve(settings, global).config?.mode !== 'off';
+
+/** appReportFlags are the flags of `:report APP`: app, global and computed value of every key, each phase's arguments, and what they mean. */
+export function appReportFlags({ app, settings, global, facts, context, containers, answers }: AppReportInput): ReportFlags {
+  const flags = valueFlags(settings, global);
+  const resolved = tryResolve(settings, global);
   const warnings: string[] = [];
-  if (config) {
-    for (const phase of PHASES) {
-      const plan = planPhase(config, phase, facts.context);
+  const config = resolved.config;
+  for (const phase of ['build', 'deploy', 'run'] as const) {
+    if (!config) {
+      flags[flag(`${phase}-args`)] = `invalid setting: ${resolved.invalid.message}`;
+      continue;
+    }
+    try {
+      const plan = planPhase(config, phase, { ...context, builder: facts?.builder || undefined, proc: 'web' });
       flags[flag(`${phase}-args`)] = plan.args.join(' ');
       if (plan.warning) warnings.push(plan.warning);
-    }
-    if (config.mode !== 'off' && config.phases.includes('build') && !facts.context.builder) {
-      warnings.push(`Builds with ${buildersWithout(config.mode).join(' or ')} get no build arguments (those builders drop the option)`);
+    } catch (error) {
+      flags[flag(`${phase}-args`)] = `unknown: ${(error as Error).message}`;
     }
   }
-  flags[flag('hand-written')] = (facts.handWritten ?? []).join('; ');
-  flags[flag('redeploys')] =
-    config?.mode === 'host' && config.phases.includes('deploy') ? REDEPLOY_NOTE.replace(/^Redeploys: /, '') : 'zero downtime (Dokku default)';
-  flags[flag('containers')] = config && facts.containers ? containerStatus(app, planPhase(config, 'deploy').args, facts.containers) : '';
+  if (config && config.mode !== 'off' && config.phases.includes('build') && !facts?.builder) {
+    warnings.push(`Builds with ${buildersWithout(config.mode).join(' or ')} get no build arguments (those builders drop the option)`);
+  }
+  const scheduler = facts?.scheduler ?? 'docker-local';
+  flags[flag('applies')] = config ? applies(config, scheduler) : '';
+  flags[flag('redeploys')] = config && facts ? redeploys(config, facts) : config ? redeploys(config, { checksDisabled: false, scheduler }) : '';
+  flags[flag('proxy')] = deploysOnHost(config) && facts && scheduler !== 'k3s' ? proxyNote(facts.proxyType, webPort(facts), context.bridgeAddress) : '';
+  flags[flag('containers')] = config && containers ? containerStatus(app, planPhase(config, 'deploy', { proc: 'web' }).args, containers) : '';
+  flags[flag('trigger-answers')] = answers ?? '';
   flags[flag('warnings')] = warnings.join('; ');
   return flags;
 }
@@ -100,7 +133,8 @@ export function parseReportArgs(args: string[]): ReportArgs {
     if (arg === '--format') {
       if (i + 1 >= args.length) throw new PluginError('--format requires a value: stdout or json');
       format = args[++i]!;
-    } else if (arg === '--global') global = true;
+    } else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
+    else if (arg === '--global') global = true;
     else if (arg.startsWith('--')) infoFlags.push(arg);
     else positional.push(arg);
   }
@@ -119,6 +153,9 @@ export interface RenderInput {
   quiet?: boolean;
 }
 
+/** reportHeader is the first line of an app's block (left out when Dokku's output is quiet). */
+export const reportHeader = (target: string): string => `=====> ${target} ${PLUGIN} information\n`;
+
 /** renderReport prints like common.ReportSingleApp: a header and padded lines, one JSON line, or a single raw value. */
 export function renderReport({ target, flags, infoFlag, format, quiet }: RenderInput): string {
   const names = Object.keys(flags).sort();
@@ -136,6 +173,9 @@ export function renderReport({ target, flags, infoFlag, format, quiet }: RenderI
     const words = name.slice(2).replace(/[-.]/g, ' ');
     return `${words.charAt(0).toUpperCase()}${words.slice(1)}:`.padEnd(width);
   };
-  const header = quiet ? '' : `=====> ${target} ${PLUGIN} information\n`;
-  return header + names.map((name) => `       ${label(name)}${flags[name]}\n`).join('');
+  return (quiet ? '' : reportHeader(target)) + names.map((name) => `       ${label(name)}${flags[name]}\n`).join('');
 }
+
+/** untouchedBlock is the block of an app without settings while the global mode is off: the same for every app. */
+export const untouchedBlock = (global: Settings): string =>
+  renderReport({ target: '', flags: appReportFlags({ app: '', settings: {}, global, context: {} }), format: 'stdout', quiet: true });

@@ -1,167 +1,115 @@
-// Pure: what the user's own docker-options and Dokku settings mean for host networking (PRODUCT.md §7).
-import type { Config, Mode, Phase } from './properties';
-
-/** shellWords splits a stored docker-option the way Dokku does (xargs-style quotes, no expansion, contract §3.3). */
-export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === "'" || ch === '"') {
-      const end = text.indexOf(ch, i + 1);
-      word += text.slice(i + 1, end === -1 ? text.length : end);
-      i = end === -1 ? text.length : end;
-      inWord = true;
-    } else if (ch === '\\' && i + 1 < text.length) {
-      word += text[++i];
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-
-export interface OptionFacts {
-  network?: string;
-  addHosts: string[];
-  link: boolean;
-  networkAlias: boolean;
-  publish: boolean;
-  other: boolean;
-}
-
-/** optionFacts reads one docker-options entry in any spelling: `--net=host`, `--network host`, `--add-host a:b`… */
-export function optionFacts(option: string): OptionFacts {
-  const facts: OptionFacts = { addHosts: [], link: false, networkAlias: false, publish: false, other: false };
-  const words = shellWords(option);
-  for (let i = 0; i < words.length; i++) {
-    const [name, inline] = words[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = (): string => inline ?? words[++i] ?? '';
-    if (name === '--net' || name === '--network') facts.network = value();
-    else if (name === '--add-host') facts.addHosts.push(value());
-    else if (name === '--link') (facts.link = true), value();
-    else if (name === '--network-alias' || name === '--net-alias') (facts.networkAlias = true), value();
-    else if (name === '-p' || name === '--publish') (facts.publish = true), value();
-    else if (/^-p./.test(name) || name === '-P' || name === '--publish-all') facts.publish = true;
-    else facts.other = true;
-  }
-  return facts;
-}
-
-/** hostEntry splits an --add-host value (`name:ip` or Docker 25's `name=ip`). */
-const hostEntry = (value: string): [string, string] => {
-  const at = value.search(/[:=]/);
-  return at === -1 ? [value, ''] : [value.slice(0, at), value.slice(at + 1)];
-};
-
-/** handWrittenKind tells whether an entry does what one of the plugin's modes does (the seed recipe, any spelling). */
-export function handWrittenKind(option: string): Exclude<Mode, 'off'> | undefined {
-  const facts = optionFacts(option);
-  if (facts.other || facts.link || facts.networkAlias || facts.publish) return undefined;
-  if (facts.network === 'host' && facts.addHosts.length === 0) return 'host';
-  if (facts.network === undefined && facts.addHosts.length > 0 && facts.addHosts.every((h) => hostEntry(h)[1] === 'host-gateway')) return 'gateway';
-  return undefined;
-}
-
-/** adoptable says whether the plugin, configured as `config`, now provides what this entry did, so it can be removed. */
-export function adoptable(option: string, config: Config): boolean {
-  const kind = handWrittenKind(option);
-  if (kind === undefined || kind !== config.mode) return false;
-  if (kind === 'host') return true;
-  return optionFacts(option).addHosts.every((h) => {
-    const [alias, ip] = hostEntry(h);
-    return config.aliases.includes(alias) && (ip === config.ip || ip === 'host-gateway');
-  });
-}
-
-export type PhaseOptions = Partial<Record<Phase, string[]>>;
-
-export interface Adoption {
-  phase: Phase;
-  option: string;
-}
-
-/** planAdoption lists the user's entries, in the phases the plugin applies, that the plugin now makes redundant. */
-export function planAdoption(options: PhaseOptions, config: Config): Adoption[] {
-  return config.phases.flatMap((phase) => (options[phase] ?? []).filter((o) => adoptable(o, config)).map((option) => ({ phase, option })));
-}
-
-export interface NetworkSettings {
-  initialNetwork: string;
-  attachPostCreate: string;
-  attachPostDeploy: string;
-}
-
-export interface HostModeInput {
-  app: string;
-  config: Config;
-  options: PhaseOptions;
-  network: NetworkSettings;
-  /** webScale is the app's web process count; webPort the port its web process binds. */
-  webScale: number;
-  webPort?: number;
-  /** otherHostApps are the other apps in host mode, with their web ports. */
-  otherHostApps: { app: string; port?: number }[];
-}
+// Pure: what Docker, Dokku or the proxies would refuse or silently ignore once an app shares the host's network, each
+// with the command that fixes it (docs/host-mode.md). Every write path and the deploy preflight ask this one function.
+import { classifyListener } from './diagnose';
+import { hostWideBreakers, type ProxyKind } from './proxies';
+import { webPort, type AppFacts, type HostFacts } from './model';
+import { adoptable, optionFacts, removeCommand, scopedOptions, serviceLink, type ScopedOption } from './options';
+import { deploysOnHost, type Config } from './properties';
 
 export interface Findings {
   errors: string[];
   warnings: string[];
 }
 
+export interface FindingsInput {
+  facts: AppFacts;
+  config: Config;
+  host: HostFacts;
+  /** configs are the configurations every app will have after the change being planned. */
+  configs: Map<string, Config | undefined>;
+  /** atDeploy: the app's own previous container holds its port, so host listeners are not compared. */
+  atDeploy?: boolean;
+}
+
+function optionFindings(app: string, config: Config, entries: ScopedOption[], findings: Findings): void {
+  for (const entry of entries) {
+    if (adoptable(entry.option, config)) continue;
+    const facts = optionFacts(entry.option);
+    const fix = `Fix: ${removeCommand(app, entry)}`;
+    const which = `The ${entry.phase} option ${entry.option}${entry.scope === '_default_' ? '' : ` (process ${entry.scope})`}`;
+    if (facts.network !== undefined && facts.network !== 'host') findings.errors.push(`${which} puts ${app} on another network. ${fix}`);
+    else if (facts.network === 'host') findings.errors.push(`${which} sets the network a second time, which Docker refuses. ${fix}`);
+    for (const link of facts.links) {
+      const service = serviceLink(link, entry.option);
+      if (service) {
+        findings.errors.push(
+          `${app} is linked to the ${service.service} service ${service.name} (${entry.option}); Docker cannot combine links with host networking. ` +
+            `Fix: keep the link and use the host gateway instead (dokku network-host:gateway ${app}), or expose the service on the host and ` +
+            `connect to 127.0.0.1 (dokku ${service.service}:expose ${service.name} <port>, then dokku ${service.service}:unlink ${service.name} ${app})`,
+        );
+      } else {
+        findings.errors.push(`${which} links a container, which Docker refuses with host networking. ${fix}`);
+      }
+    }
+    if (facts.networkAlias) findings.errors.push(`${which} only works on user-defined networks. ${fix}`);
+    if (facts.publish) findings.warnings.push(`${which} is ignored with host networking: the app listens on the host directly`);
+  }
+}
+
 /**
- * hostModeFindings lists what Docker or Dokku would refuse, or silently ignore, once the app runs with host networking,
- * each with the command that fixes it. Adoptable entries (the seed recipe) are not conflicts: the plugin replaces them.
+ * hostModeFindings lists what breaks once the app runs with host networking in its configured phases. Entries the plugin
+ * adopts (the documented docker-options recipe) are not conflicts: the plugin replaces them.
  */
-export function hostModeFindings(input: HostModeInput): Findings {
-  const { app, config, options, network } = input;
+export function hostModeFindings({ facts, config, host, configs, atDeploy = false }: FindingsInput): Findings {
   const findings: Findings = { errors: [], warnings: [] };
-  if (config.mode !== 'host') return findings;
-  if (network.initialNetwork) {
+  const { app } = facts;
+  if (config.mode !== 'host' || config.phases.length === 0) return findings;
+  const deploys = deploysOnHost(config);
+
+  if (deploys && host.dokkuInDocker) {
     findings.errors.push(
-      `${app} joins network ${network.initialNetwork} (network:set initial-network); a container cannot be on it and on the host network. Fix: dokku network:set ${app} initial-network`,
+      `Dokku runs inside a container here (the dokku/dokku image): its nginx reaches apps at 127.0.0.1 of that container, so a host-network app is unreachable. ` +
+        `Fix: the host gateway reaches the Docker host: dokku network-host:gateway ${app}`,
     );
   }
-  for (const [property, value] of [['attach-post-create', network.attachPostCreate], ['attach-post-deploy', network.attachPostDeploy]] as const) {
-    if (value) {
-      findings.errors.push(
-        `${app} attaches networks ${value} (network:set ${property}); Docker cannot connect a host-network container to other networks. Fix: dokku network:set ${app} ${property}`,
-      );
+  const breakers = hostWideBreakers([...host.apps.values()].map((other) => ({ app: other.app, type: other.proxyType })));
+  for (const type of new Set(breakers.map((b) => b.type))) {
+    const apps = breakers.filter((b) => b.type === type).map((b) => b.app);
+    findings.errors.push(
+      `The ${type} proxy (used by ${apps.join(', ')}) breaks for every app on this host as soon as one container shares the host's network. ` +
+        `Fix: the host gateway keeps ${app} on the bridge: dokku network-host:gateway ${app}; or move those apps to another proxy (dokku proxy:set APP nginx)`,
+    );
+  }
+  if (facts.network.initialNetwork) {
+    findings.errors.push(
+      `${app} joins network ${facts.network.initialNetwork} (network:set initial-network); a container cannot be on it and on the host network. Fix: dokku network:set ${app} initial-network`,
+    );
+  }
+  if (deploys) {
+    for (const [property, value] of [['attach-post-create', facts.network.attachPostCreate], ['attach-post-deploy', facts.network.attachPostDeploy]] as const) {
+      if (value) {
+        findings.errors.push(
+          `${app} attaches networks ${value} (network:set ${property}); Docker cannot connect a host-network container to other networks. Fix: dokku network:set ${app} ${property}`,
+        );
+      }
     }
   }
-  for (const phase of config.phases) {
-    for (const option of options[phase] ?? []) {
-      if (adoptable(option, config)) continue;
-      const facts = optionFacts(option);
-      const fix = `dokku docker-options:remove ${app} ${phase} '${option}'`;
-      if (facts.network !== undefined && facts.network !== 'host') findings.errors.push(`The ${phase} option ${option} puts ${app} on another network. Fix: ${fix}`);
-      else if (facts.network === 'host') findings.errors.push(`The ${phase} option ${option} sets the network twice. Fix: ${fix}`);
-      if (facts.link) findings.errors.push(`The ${phase} option ${option} cannot be combined with host networking. Fix: ${fix}`);
-      if (facts.networkAlias) findings.errors.push(`The ${phase} option ${option} only works on user-defined networks. Fix: ${fix}`);
-      if (facts.publish) findings.warnings.push(`The ${phase} option ${option} is ignored with host networking: the app listens on the host directly`);
-    }
+  optionFindings(app, config, scopedOptions(facts.options, config.phases), findings);
+  if (!deploys) return findings;
+
+  const port = webPort(facts);
+  const scale = facts.scale.web ?? 1;
+  if (scale > 1) {
+    findings.errors.push(`${app} runs ${scale} web containers; with host networking they would all bind port ${port ?? 'PORT'}. Fix: dokku ps:scale ${app} web=1`);
   }
-  if (config.phases.includes('deploy')) {
-    if (input.webScale > 1) {
-      findings.errors.push(
-        `${app} runs ${input.webScale} web containers; with host networking they would all bind port ${input.webPort ?? 'PORT'}. Fix: dokku ps:scale ${app} web=1`,
-      );
-    }
-    const port = input.webPort;
-    const clash = port === undefined ? undefined : input.otherHostApps.find((other) => other.port === port);
-    if (clash && port !== undefined) {
-      findings.errors.push(
-        `Host-mode app ${clash.app} already uses port ${port}. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`,
-      );
-    }
+  if (port === undefined) return findings;
+  for (const [other, otherConfig] of configs) {
+    const otherFacts = host.apps.get(other);
+    if (other === app || !otherFacts || !deploysOnHost(otherConfig) || webPort(otherFacts) !== port) continue;
+    findings.errors.push(`Host-mode app ${other} already uses port ${port}. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`);
+  }
+  if (!atDeploy && classifyListener(host.listeners, port) !== 'none') {
+    findings.errors.push(
+      `Port ${port} already listens on this host, so ${app} could not bind it with host networking. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`,
+    );
   }
   return findings;
+}
+
+/** exposureWarning says what host mode publishes, with the fixes that fit the app's proxy. */
+export function exposureWarning(app: string, port: number | undefined, proxyKind: ProxyKind): string {
+  const p = port ?? 'PORT';
+  const what = `With host networking ${app} listens on this host's interfaces${port === undefined ? '' : ` at port ${port}`}, reachable from outside past the proxy, TLS and basic-auth unless a firewall blocks it.`;
+  if (proxyKind === 'label') return `${what} Fix: let only the bridge reach it: ufw allow in on docker0 to any port ${p} proto tcp, then ufw deny ${p}/tcp`;
+  return `${what} Fix: make the app listen on 127.0.0.1 (nginx connects there), or block the port: ufw deny ${p}/tcp`;
 }

@@ -1,15 +1,18 @@
-// Effects: the property store, in Dokku's layout $DOKKU_LIB_ROOT/config/network-host/<app|--global>/<key> (contract §4.1).
-import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+// Effects: the plugin's files. Settings live in Dokku's property layout, $DOKKU_LIB_ROOT/config/network-host/<app|--global>/<key>
+// (plugins/common/properties.go); the plugin's own state (precomputed trigger answers, hand-off records, the labels it
+// wrote into another plugin's store) lives in $DOKKU_LIB_ROOT/data/network-host/<app|--global>/.
+import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PluginError } from './errors';
-import { KEYS, PLUGIN, type Key, type Settings } from './properties';
+import { GLOBAL, KEYS, PLUGIN, type Settings } from './properties';
 
-export const GLOBAL = '--global';
 // Dokku's app-name rule (common.IsValidAppName); checked before any path is built, so no name can leave the store.
 const APP_NAME = /^[a-z0-9][a-z0-9.-]*$/;
 
 export const libRoot = (): string => process.env.DOKKU_LIB_ROOT || '/var/lib/dokku';
-export const pluginConfigDir = (): string => join(libRoot(), 'config', PLUGIN);
+export const dokkuRoot = (): string => process.env.DOKKU_ROOT || '/home/dokku';
+export const configDir = (): string => join(libRoot(), 'config', PLUGIN);
+export const dataDir = (): string => join(libRoot(), 'data', PLUGIN);
 
 /** checkAppName throws Dokku's message for a name that cannot be an app (also rejects `..`, slashes, leading dashes). */
 export function checkAppName(app: string): void {
@@ -19,40 +22,59 @@ export function checkAppName(app: string): void {
   }
 }
 
-function targetDir(target: string): string {
+const safeTarget = (target: string): string => {
   if (target !== GLOBAL) checkAppName(target);
-  return join(pluginConfigDir(), target);
-}
+  return target;
+};
+export const settingsDir = (target: string): string => join(configDir(), safeTarget(target));
+export const targetDataDir = (target: string): string => join(dataDir(), safeTarget(target));
+
+export const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+export const isDir = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+export const listDir = (path: string): string[] => {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+};
 
 /** readSettings returns the stored values of one app (or --global); missing keys are absent. */
 export function readSettings(target: string): Settings {
-  const dir = targetDir(target);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return {};
-  }
+  const dir = settingsDir(target);
   const settings: Settings = {};
   for (const key of KEYS) {
-    if (names.includes(key)) settings[key] = readFileSync(join(dir, key), 'utf8').replace(/\n$/, '');
+    const text = readText(join(dir, key));
+    if (text !== undefined) settings[key] = text.replace(/\n$/, '');
   }
   return settings;
 }
 
-// Files and directories belong to the dokku user, also when a trigger runs as root (contract §1.5, §4.1).
+// Files and directories belong to the dokku user, also when a hook runs as root (as Dokku's prop helper does).
 let owner: { uid: number; gid: number } | null | undefined;
 function dokkuOwner(): { uid: number; gid: number } | null {
   if (owner !== undefined) return owner;
   owner = null;
   if (process.getuid?.() !== 0) return owner;
   const find = (file: string, name: string): number | undefined => {
-    try {
-      const line = readFileSync(file, 'utf8').split('\n').find((l) => l.split(':')[0] === name);
-      return line ? Number(line.split(':')[2]) : undefined;
-    } catch {
-      return undefined;
-    }
+    const line = readText(file)
+      ?.split('\n')
+      .find((l) => l.split(':')[0] === name);
+    return line ? Number(line.split(':')[2]) : undefined;
   };
   const uid = find('/etc/passwd', process.env.DOKKU_SYSTEM_USER || 'dokku');
   const gid = find('/etc/group', process.env.DOKKU_SYSTEM_GROUP || 'dokku');
@@ -66,77 +88,59 @@ function own(path: string, mode: number): void {
   if (ids) chownSync(path, ids.uid, ids.gid);
 }
 
-function ensureDir(dir: string): void {
-  for (const path of [join(libRoot(), 'config'), pluginConfigDir(), dir]) {
-    if (existsSync(path)) continue;
-    mkdirSync(path, { recursive: true });
-    own(path, 0o755);
-  }
+/** ensureDir creates a directory below $DOKKU_LIB_ROOT, each new level 0755 and owned by dokku. */
+export function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  ensureDir(dirname(dir));
+  mkdirSync(dir);
+  own(dir, 0o755);
 }
 
-/** setupConfigDir creates the plugin's config directory (idempotent), as fn-plugin-property-setup does. */
-export const setupConfigDir = (): void => ensureDir(pluginConfigDir());
-
-/** writeSetting replaces a value atomically: readers see the old or the new file, never half of one. */
-export function writeSetting(target: string, key: Key | InternalKey, value: string): void {
-  const dir = targetDir(target);
-  ensureDir(dir);
-  const temp = join(dir, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+/** writeFileAtomic replaces a file atomically (readers see the old or the new file, never half of one), 0600 and dokku's. */
+export function writeFileAtomic(path: string, text: string): void {
+  ensureDir(dirname(path));
+  const temp = join(dirname(path), `.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, value);
+    writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   own(temp, 0o600);
-  renameSync(temp, join(dir, key));
+  renameSync(temp, path);
 }
 
-export function deleteSetting(target: string, key: Key | InternalKey): void {
-  try {
-    unlinkSync(join(targetDir(target), key));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+/** writeSettings makes a target's stored settings exactly these (keys left out are deleted). */
+export function writeSettings(target: string, settings: Settings): void {
+  const dir = settingsDir(target);
+  const before = readSettings(target);
+  for (const key of KEYS) {
+    const value = settings[key];
+    if (value === before[key]) continue;
+    if (value === undefined) rmSync(join(dir, key), { force: true });
+    else writeFileAtomic(join(dir, key), value);
   }
 }
 
-/** dataDir holds an app's runtime state (host-mode redeploy hand-offs), apart from its settings. */
-export function dataDir(app: string): string {
-  checkAppName(app);
-  return join(libRoot(), 'data', PLUGIN, app);
+/** destroyTarget removes everything the plugin stores for an app (its settings and its data). */
+export function destroyTarget(target: string): void {
+  rmSync(settingsDir(target), { recursive: true, force: true });
+  rmSync(targetDataDir(target), { recursive: true, force: true });
 }
 
-/** destroySettings removes everything stored for an app (post-delete), its runtime state included. */
-export function destroySettings(target: string): void {
-  rmSync(targetDir(target), { recursive: true, force: true });
-  if (target !== GLOBAL) rmSync(dataDir(target), { recursive: true, force: true });
-}
-
-/** destroyAll removes the plugin's whole config directory (uninstall). */
-export const destroyAll = (): void => rmSync(pluginConfigDir(), { recursive: true, force: true });
-
-/** cloneSettings copies every stored file of one app to another (clone and rename); nothing stored, nothing copied. */
-export function cloneSettings(from: string, to: string): void {
-  const source = targetDir(from);
-  let names: string[];
-  try {
-    names = readdirSync(source).filter((name) => !name.startsWith('.'));
-  } catch {
-    return;
+/** readRecord reads one of the plugin's `name=value` record files (e.g. the labels it wrote); absent means empty. */
+export function readRecord(path: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const line of (readText(path) ?? '').split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) record[line.slice(0, at)] = line.slice(at + 1);
   }
-  for (const name of names) writeSetting(to, name as Key | InternalKey, readFileSync(join(source, name), 'utf8'));
+  return record;
 }
 
-/** InternalKey files hold the plugin's own bookkeeping, next to the settings but never set by the user. */
-export type InternalKey = 'applied-docker-options';
-
-export function readInternal(target: string, key: InternalKey): string | undefined {
-  try {
-    return readFileSync(join(targetDir(target), key), 'utf8');
-  } catch {
-    return undefined;
-  }
+export function writeRecord(path: string, record: Record<string, string>): void {
+  const lines = Object.entries(record).map(([name, value]) => `${name}=${value}`);
+  if (lines.length === 0) rmSync(path, { force: true });
+  else writeFileAtomic(path, `${lines.join('\n')}\n`);
 }
-
-

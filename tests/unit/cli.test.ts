@@ -1,4 +1,4 @@
-import { parseDisable, parseEnable, parseGateway, parseSet, withAppName } from '../../src/lib/cli';
+import { parseCheck, parseDisable, parseEnable, parseGateway, parseSet, withAppName } from '../../src/lib/cli';
 
 describe('subcommand argument parsing', () => {
   test.each<[string, () => unknown, object]>([
@@ -30,6 +30,10 @@ describe('subcommand argument parsing', () => {
     ['disable --phases (not an option of disable)', () => parseDisable(['a', '--phases', 'run']), /Unknown argument: phases/],
     ['quoted alias (yargs would unwrap it)', () => parseGateway(['a', '--alias="quoted"']), /Invalid argument --alias="quoted": no valid value contains quotes/],
     ['quoted app', () => parseEnable(["'a'"]), /Invalid argument 'a'/],
+    ['--phases twice', () => parseEnable(['a', '--phases', 'deploy', '--phases', 'run']), /--phases may be given only once/],
+    ['--ip twice', () => parseGateway(['a', '--ip', '1.2.3.4', '--ip', '5.6.7.8']), /--ip may be given only once/],
+    ['--port twice is fine (a list)', () => { throw new Error(JSON.stringify(parseCheck(['a', '--port', '1', '--port', '2']).ports)); }, /\[1,2\]/],
+    ['check --port out of range', () => parseCheck(['a', '--port', '70000']), /Port must be a number from 1 to 65535/],
     ['set without anything', () => parseSet([]), /Please specify an app/],
     ['set without key', () => parseSet(['app']), /No property specified/],
   ])('%s', (_name, parse, message) => {

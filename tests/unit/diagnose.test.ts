@@ -1,4 +1,4 @@
-import { config as baseConfig } from './config';
+import { config as baseConfig } from './fixtures';
 import { classifyListener, listeningSockets, parseProbe, verdict, type Listener, type Probe, type VerdictInput } from '../../src/lib/diagnose';
 import type { Config } from '../../src/lib/properties';
 

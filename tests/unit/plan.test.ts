@@ -1,11 +1,12 @@
-import { config as baseConfig } from './config';
-import { needsBridgeGateway, planPhase, triggerOutput } from '../../src/lib/plan';
+import { config as baseConfig } from './fixtures';
+import { deriveArguments, needsBridgeAddress, planPhase, renderDerivedFile, triggerOutput } from '../../src/lib/plan';
 import type { Config, Phase } from '../../src/lib/properties';
 
 const config = (overrides: Partial<Config> = {}): Config => baseConfig('off', overrides);
 const host = config({ mode: 'host' });
 const gateway = config({ mode: 'gateway' });
 const gatewayIp = config({ mode: 'gateway', ip: '10.9.8.7', aliases: ['host.docker.internal', 'db.internal'] });
+const bridge = '172.17.0.1';
 
 describe('arguments per mode × phase (deploy and run)', () => {
   test.each<[string, Config, Phase, string[]]>([
@@ -21,17 +22,25 @@ describe('arguments per mode × phase (deploy and run)', () => {
   ])('%s / %s', (_name, cfg, phase, args) => {
     expect(planPhase(cfg, phase)).toEqual({ args });
   });
+
+  test.each<[string, Config, string | undefined, string[]]>([
+    ['host web container gets its proxy labels', host, 'web', ['--network=host', '--label=caddy.reverse_proxy=172.17.0.1:5000']],
+    ['host worker container does not', host, 'worker', ['--network=host']],
+    ['app.json task (no process type) does not', host, undefined, ['--network=host']],
+    ['gateway web container never needs them', gateway, 'web', ['--add-host=host.docker.internal:host-gateway']],
+  ])('deploy labels: %s', (_name, cfg, proc, args) => {
+    expect(planPhase(cfg, 'deploy', { proc, proxyLabels: ['--label=caddy.reverse_proxy=172.17.0.1:5000'] }).args).toEqual(args);
+  });
 });
 
-describe('build arguments per builder (PRODUCT.md §5 table)', () => {
-  const bridge = '172.17.0.1';
+describe('build arguments per builder (what each builder forwards)', () => {
   test.each<[string, Config, string | undefined, string[], RegExp | undefined]>([
     ['host', host, 'dockerfile', ['--network=host'], undefined],
     ['host', host, 'herokuish', ['--network=host'], undefined],
     ['host', host, 'pack', ['--network=host'], undefined],
     ['host', host, 'nixpacks', [], /nixpacks builder does not support host networking/],
     ['host', host, 'railpack', [], /railpack builder does not support host networking/],
-    ['host', host, 'lambda', [], /lambda builder does not support/],
+    ['host, an unknown builder', host, 'future', [], /future builder does not support/],
     ['gateway', gateway, 'dockerfile', [`--add-host=host.docker.internal:${bridge}`], undefined],
     ['gateway', gateway, 'herokuish', [`--add-host=host.docker.internal:${bridge}`], undefined],
     ['gateway', gateway, 'pack', [], /pack builder does not support host entries/],
@@ -41,14 +50,14 @@ describe('build arguments per builder (PRODUCT.md §5 table)', () => {
     ['off', config(), 'pack', [], undefined],
     ['host, build not selected', config({ mode: 'host', phases: ['deploy', 'run'] }), 'nixpacks', [], undefined],
   ])('%s / %s', (_name, cfg, builder, args, warning) => {
-    const plan = planPhase(cfg, 'build', { builder, bridgeGateway: bridge });
+    const plan = planPhase(cfg, 'build', { builder, bridgeAddress: bridge });
     expect(plan.args).toEqual(args);
     if (warning) expect(plan.warning).toMatch(warning);
     else expect(plan.warning).toBeUndefined();
   });
 
-  test('gateway build without a known bridge address falls back to host-gateway', () => {
-    expect(planPhase(gateway, 'build', { builder: 'dockerfile' }).args).toEqual(['--add-host=host.docker.internal:host-gateway']);
+  test('a gateway build never falls back to host-gateway, which BuildKit builds cannot resolve', () => {
+    expect(() => planPhase(gateway, 'build', { builder: 'dockerfile' })).toThrow(/address of host-gateway is unknown/);
   });
 
   test.each<[string, Config, boolean]>([
@@ -56,8 +65,8 @@ describe('build arguments per builder (PRODUCT.md §5 table)', () => {
     ['gateway with an explicit ip', gatewayIp, false],
     ['gateway without build', config({ mode: 'gateway', phases: ['deploy'] }), false],
     ['host', host, false],
-  ])('needsBridgeGateway: %s', (_name, cfg, expected) => {
-    expect(needsBridgeGateway(cfg)).toBe(expected);
+  ])('needsBridgeAddress: %s', (_name, cfg, expected) => {
+    expect(needsBridgeAddress(cfg)).toBe(expected);
   });
 });
 
@@ -67,4 +76,26 @@ test.each<[string[], string]>([
   [['--add-host=a:1.2.3.4', '--add-host=b:1.2.3.4'], ' --add-host=a:1.2.3.4 --add-host=b:1.2.3.4'],
 ])('triggerOutput(%j) is %j (a leading space, nothing for no arguments)', (args, output) => {
   expect(triggerOutput(args)).toBe(output);
+});
+
+describe('deriveArguments: every trigger answer, from planPhase', () => {
+  test('gateway with a known bridge: every file, and the bridge dependency', () => {
+    const set = deriveArguments(gateway, { bridgeAddress: bridge });
+    expect(Object.keys(set.files).sort()).toEqual(['build.dockerfile', 'build.herokuish', 'build.nixpacks', 'build.pack', 'build.railpack', 'deploy', 'deploy.web', 'run']);
+    expect(set.files['build.dockerfile']).toEqual({ stdout: ` --add-host=host.docker.internal:${bridge}`, warnings: [] });
+    expect(set.files['build.pack']!.warnings[0]).toMatch(/pack builder does not support host entries/);
+    expect(set.usesBridge).toBe(true);
+  });
+  test('gateway without a known bridge: no answer for the builds that would need it (Node asks Docker at build time)', () => {
+    const set = deriveArguments(gateway, {});
+    expect(Object.keys(set.files).sort()).toEqual(['build.pack', 'build.railpack', 'deploy', 'deploy.web', 'run']);
+    expect(set.usesBridge).toBe(false);
+  });
+  test('host: nothing depends on the daemon', () => {
+    expect(deriveArguments(host, { bridgeAddress: bridge }).usesBridge).toBe(false);
+  });
+  test('a file is the answer on line 1 and one warning per further line', () => {
+    expect(renderDerivedFile({ stdout: ' --network=host', warnings: [] })).toBe(' --network=host\n');
+    expect(renderDerivedFile({ stdout: '', warnings: ['a', 'b'] })).toBe('\na\nb\n');
+  });
 });

@@ -14,8 +14,9 @@ describe('normalizeValue: what :set and the mode commands store', () => {
     ['gateway-ip', 'host-gateway', 'host-gateway'],
     ['gateway-ip', '172.17.0.1', '172.17.0.1'],
     ['gateway-ip', 'fd00::1', 'fd00::1'],
-    ['apply', 'triggers', 'triggers'],
-    ['apply', 'docker-options', 'docker-options'],
+    ['k3s-node', 'server', 'server'],
+    ['k3s-node', 'any', 'any'],
+    ['k3s-node', 'ip-10-0-0-1-ab12c', 'ip-10-0-0-1-ab12c'],
   ])('%s %j is stored as %j', (key, input, stored) => {
     expect(normalizeValue(key, input)).toBe(stored);
   });
@@ -42,14 +43,16 @@ describe('normalizeValue: what :set and the mode commands store', () => {
     ['gateway-ip', '256.1.1.1', /Gateway IP must be/],
     ['gateway-ip', 'localhost', /Gateway IP must be/],
     ['gateway-ip', '1.2.3.4 --privileged', /Gateway IP must be/],
-    ['apply', 'files', /Apply must be one of \[triggers docker-options\]/],
+    ['gateway-ip', 'fe80::1%eth0', /Gateway IP must be/],
+    ['k3s-node', 'Node-1', /K3s node must be server, any or a node name/],
+    ['k3s-node', '--privileged', /K3s node must be/],
   ])('%s %j is refused', (key, input, message) => {
     expect(() => normalizeValue(key, input)).toThrow(message);
   });
 });
 
 describe('resolveConfig: app value, else global value, else default', () => {
-  const defaults = { mode: 'off', phases: ['build', 'deploy', 'run'], aliases: ['host.docker.internal'], ip: 'host-gateway', apply: 'triggers' };
+  const defaults = { mode: 'off', phases: ['build', 'deploy', 'run'], aliases: ['host.docker.internal'], ip: 'host-gateway', node: 'server' };
   test.each<[string, Settings, Settings, object]>([
     ['nothing set', {}, {}, defaults],
     ['global only', {}, { mode: 'host', phases: 'deploy' }, { ...defaults, mode: 'host', phases: ['deploy'] }],

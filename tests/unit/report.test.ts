@@ -1,4 +1,7 @@
-import { appReportFlags, containerStatus, globalReportFlags, parseReportArgs, renderReport, type ContainerNetwork } from '../../src/lib/report';
+import { app } from './fixtures';
+import type { AppFacts } from '../../src/lib/model';
+import type { Settings } from '../../src/lib/properties';
+import { appReportFlags, containerStatus, globalReportFlags, parseReportArgs, renderReport, touches, untouchedBlock, type ContainerNetwork } from '../../src/lib/report';
 
 describe('parseReportArgs (common.ParseReportArgs)', () => {
   test.each<[string[], object]>([
@@ -53,9 +56,9 @@ describe('renderReport (common.ReportSingleApp)', () => {
 });
 
 describe('report flags', () => {
+  const flagsOf = (settings: Settings, global: Settings = {}, facts?: AppFacts) => appReportFlags({ app: 'api', settings, global, facts, context: { bridgeAddress: '172.17.0.1', proxyLabels: facts ? [] : undefined } });
   test('app report: app, global and computed value of every key, and each phase', () => {
-    const flags = appReportFlags('app', { mode: 'gateway' }, { 'gateway-aliases': 'db\nredis' }, { context: { bridgeGateway: '172.17.0.1' } });
-    expect(flags).toMatchObject({
+    expect(flagsOf({ mode: 'gateway' }, { 'gateway-aliases': 'db\nredis' })).toMatchObject({
       '--network-host-mode': 'gateway',
       '--network-host-global-mode': '',
       '--network-host-computed-mode': 'gateway',
@@ -63,6 +66,7 @@ describe('report flags', () => {
       '--network-host-global-gateway-aliases': 'db,redis',
       '--network-host-computed-gateway-aliases': 'db,redis',
       '--network-host-computed-phases': 'build,deploy,run',
+      '--network-host-computed-k3s-node': 'server',
       '--network-host-build-args': '--add-host=db:172.17.0.1 --add-host=redis:172.17.0.1',
       '--network-host-deploy-args': '--add-host=db:host-gateway --add-host=redis:host-gateway',
       '--network-host-run-args': '--add-host=db:host-gateway --add-host=redis:host-gateway',
@@ -70,20 +74,48 @@ describe('report flags', () => {
       '--network-host-warnings': 'Builds with pack or railpack get no build arguments (those builders drop the option)',
     });
   });
-  test('the report says how redeploys work: stop-then-start in host mode with the deploy phase', () => {
-    expect(appReportFlags('app', { mode: 'host' }, {}, { context: {} })['--network-host-redeploys']).toMatch(/^each web container stops just before its replacement starts/);
-    expect(appReportFlags('app', { mode: 'host', phases: 'run' }, {}, { context: {} })['--network-host-redeploys']).toBe('zero downtime (Dokku default)');
-    expect(appReportFlags('app', { mode: 'gateway' }, {}, { context: {} })['--network-host-redeploys']).toBe('zero downtime (Dokku default)');
+  test.each<[string, Settings, Partial<AppFacts>, RegExp]>([
+    ['off: Dokku\'s own', {}, {}, /^Dokku's own \(network-host changes nothing\)$/],
+    ['gateway: zero downtime', { mode: 'gateway' }, {}, /^zero downtime/],
+    ['gateway with checks disabled: stop-then-start, said honestly', { mode: 'gateway' }, { checksDisabled: true }, /^stop-then-start: checks are disabled/],
+    ['host: the hand-off and its outage', { mode: 'host' }, {}, /^host-mode hand-off: the old web container stops right before its replacement starts.*an outage/],
+    ['host with checks disabled: Dokku stops the old one first', { mode: 'host' }, { checksDisabled: true }, /^stop-then-start/],
+    ['host without the deploy phase: zero downtime', { mode: 'host', phases: 'run' }, {}, /^zero downtime/],
+    ['host on k3s: Recreate', { mode: 'host' }, { scheduler: 'k3s' }, /^Recreate/],
+  ])('redeploys: %s', (_name, settings, facts, expected) => {
+    expect(flagsOf(settings, {}, app('api', facts))['--network-host-redeploys']).toMatch(expected);
+  });
+  test.each<[string, Settings, string, string]>([
+    ['docker-local, every phase', { mode: 'gateway' }, 'docker-local', 'builds, deploys and app.json tasks, dokku run and cron'],
+    ['docker-local, deploy only', { mode: 'host', phases: 'deploy' }, 'docker-local', 'deploys and app.json tasks'],
+    ['k3s: pods, builds and tasks, not dokku run', { mode: 'host' }, 'k3s', 'pods (through a Kustomize component), builds, app.json tasks (containers on the Dokku server); not dokku run (its Kubernetes Job gets no Kustomize step)'],
+    ['off', {}, 'k3s', ''],
+  ])('applies: %s', (_name, settings, scheduler, expected) => {
+    expect(flagsOf(settings, {}, app('api', { scheduler }))['--network-host-applies']).toBe(expected);
+  });
+  test('proxy: what the app\'s proxy does with a host-mode container', () => {
+    expect(flagsOf({ mode: 'host' }, {}, app('api'))['--network-host-proxy']).toBe('nginx reaches the app at 127.0.0.1 on port 5000');
+    expect(flagsOf({ mode: 'host' }, {}, app('api', { proxyType: 'caddy' }))['--network-host-proxy']).toMatch(/^caddy runs in a bridge container: the plugin points it at 172\.17\.0\.1 on port 5000/);
+    expect(flagsOf({ mode: 'gateway' }, {}, app('api', { proxyType: 'haproxy' }))['--network-host-proxy']).toBe('');
   });
   test('an invalid stored value shows in the phase arguments instead of failing the report', () => {
-    const flags = appReportFlags('app', { mode: 'hots' }, {}, { context: {} });
+    const flags = flagsOf({ mode: 'hots' });
     expect(flags['--network-host-deploy-args']).toMatch(/invalid setting: Mode must be one of/);
     expect(flags['--network-host-mode']).toBe('hots');
   });
-  test('global report has no app keys', () => {
-    expect(Object.keys(globalReportFlags({ mode: 'host' })).sort()).toEqual(
-      ['apply', 'gateway-aliases', 'gateway-ip', 'mode', 'phases'].flatMap((k) => [`--network-host-computed-${k}`, `--network-host-global-${k}`]).sort(),
+  test('global report: no app keys, and the address builds get for host-gateway', () => {
+    expect(Object.keys(globalReportFlags({ mode: 'host' }, '172.17.0.1')).sort()).toEqual(
+      [...['gateway-aliases', 'gateway-ip', 'k3s-node', 'mode', 'phases'].flatMap((k) => [`--network-host-computed-${k}`, `--network-host-global-${k}`]), '--network-host-bridge-address'].sort(),
     );
+  });
+  test('an app the plugin does not touch has the same block as every other such app', () => {
+    expect(touches({}, {})).toBe(false);
+    expect(touches({}, { mode: 'off', phases: 'run' })).toBe(false);
+    expect(touches({}, { mode: 'gateway' })).toBe(true);
+    expect(touches({ mode: 'off' }, {})).toBe(true);
+    const block = untouchedBlock({ phases: 'run' });
+    expect(renderReport({ target: 'x', flags: appReportFlags({ app: 'x', settings: {}, global: { phases: 'run' }, context: {} }), format: 'stdout', quiet: true })).toBe(block);
+    expect(block).toMatch(/Network host global phases: +run\n/);
   });
 });
 

@@ -1,0 +1,68 @@
+// Effects: the precomputed answers of the docker-args triggers (docs/derived-arguments.md). Settings change rarely and
+// deploys read them constantly, so every write leaves, per target, the text each trigger call prints; the sh entry
+// (src/sh/hook.sh) prints it without starting Node. They are never the source of truth: the sh entry falls back to
+// Node when they are missing or older than a setting, and Node writes them again.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostFacts } from './model';
+import { planContext } from './pipeline';
+import { deriveArguments, renderDerivedFile } from './plan';
+import { GLOBAL, tryResolve } from './properties';
+import { untouchedBlock } from './report';
+import { listDir, readSettings, readText, targetDataDir, writeFileAtomic } from './store';
+
+/** STAMP is written last: the sh entry trusts the answers only when it is newer than every setting they come from. */
+const STAMP = 'stamp';
+/** BRIDGE names dockerd's pidfile when an answer holds the bridge address: a daemon restart (a new pidfile) voids it. */
+const BRIDGE = 'bridge';
+/** REPORT is the report block of apps without settings while the global mode is off (the sh `report` entry prints it). */
+const REPORT = 'report';
+
+export const answersDir = (target: string): string => join(targetDataDir(target), 'args');
+
+export interface Answers {
+  files: Record<string, string>;
+}
+
+/** expectedAnswers are the files a target's answers consist of, from the one planner. */
+export function expectedAnswers(target: string, host: HostFacts, pidfile: string | undefined): Answers | undefined {
+  // Settings are read again: a plan's writes come before its answers.
+  const global = readSettings(GLOBAL);
+  const resolved = tryResolve(target === GLOBAL ? {} : readSettings(target), global);
+  if (!resolved.config) return undefined;
+  const facts = target === GLOBAL ? undefined : host.apps.get(target);
+  const set = deriveArguments(resolved.config, planContext(facts, resolved.config, { ...host, global }));
+  const files: Record<string, string> = {};
+  for (const [name, file] of Object.entries(set.files)) files[name] = renderDerivedFile(file);
+  if (set.usesBridge) files[BRIDGE] = `${pidfile ?? ''}\n`;
+  if (target === GLOBAL && resolved.config.mode === 'off') files[REPORT] = untouchedBlock(global);
+  return { files };
+}
+
+/**
+ * writeAnswers writes a target's answers: the stamp goes first (readers fall back to Node meanwhile) and comes back
+ * last. A target whose settings do not resolve gets none, so its triggers fail with the reason, from Node.
+ */
+export function writeAnswers(target: string, host: HostFacts, pidfile: string | undefined): void {
+  const dir = answersDir(target);
+  rmSync(join(dir, STAMP), { force: true });
+  const answers = expectedAnswers(target, host, pidfile);
+  if (!answers) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  for (const name of listDir(dir)) if (!(name in answers.files)) rmSync(join(dir, name), { force: true });
+  for (const [name, text] of Object.entries(answers.files)) writeFileAtomic(join(dir, name), text);
+  writeFileAtomic(join(dir, STAMP), '');
+}
+
+/** answersStatus compares a target's answers on disk with what the settings give (the report's trigger-answers line). */
+export function answersStatus(target: string, host: HostFacts, pidfile: string | undefined): string {
+  const answers = expectedAnswers(target, host, pidfile);
+  const dir = answersDir(target);
+  if (!answers) return 'none: a stored setting is invalid';
+  if (readText(join(dir, STAMP)) === undefined) return `missing: the triggers start Node until they are written again (dokku plugin:install)`;
+  const differs = Object.entries(answers.files).filter(([name, text]) => readText(join(dir, name)) !== text && name !== BRIDGE);
+  if (differs.length) return `differ from the settings (${differs.map(([name]) => name).join(', ')}): run dokku plugin:install to write them again`;
+  return 'in step';
+}

@@ -1,0 +1,42 @@
+// Effects: the one place a plan is carried out. Settings first, then what other plugins store for the app (through
+// their own commands), then the k3s component, then the precomputed trigger answers.
+import { join } from 'node:path';
+import { writeAnswers } from './answers';
+import { dokkuOrFail } from './exec';
+import { appFacts } from './gather';
+import { installK3sComponent, removeK3sComponent } from './k3s-apply';
+import { verbose, warn } from './log';
+import type { HostFacts } from './model';
+import { shellQuote } from './options';
+import type { Plan } from './pipeline';
+import { GLOBAL } from './properties';
+import { destroyTarget, readSettings, targetDataDir, writeRecord, writeSettings } from './store';
+
+export async function apply(plan: Plan, host: HostFacts, pidfile: string | undefined): Promise<void> {
+  for (const { target, settings } of plan.settings) writeSettings(target, settings);
+  for (const target of plan.destroy) destroyTarget(target);
+  for (const { app, entry } of plan.adoptions) {
+    const scope = entry.scope === '_default_' ? [] : ['--process', entry.scope];
+    await dokkuOrFail(['docker-options:remove', ...scope, app, entry.phase, entry.option]);
+    verbose(`Adopted the ${entry.phase} docker-option ${shellQuote(entry.option)} of ${app}: the plugin gives it now, so it is not given twice`);
+  }
+  for (const edit of plan.labels) {
+    for (const name of edit.remove) await dokkuOrFail(['traefik:labels:remove', edit.app, name]);
+    for (const [name, value] of Object.entries(edit.add)) await dokkuOrFail(['traefik:labels:add', edit.app, name, value]);
+    writeRecord(join(targetDataDir(edit.app), 'labels'), edit.own);
+    if (Object.keys(edit.add).length) verbose(`Pointed traefik at the bridge address for ${edit.app} (traefik:labels:show ${edit.app})`);
+  }
+  for (const { app, networking } of plan.k3s) {
+    if (networking) installK3sComponent(app, networking);
+    else removeK3sComponent(app);
+  }
+  if (plan.derive.length) {
+    // The answers come from the settings as written, so the facts are read again for the apps they are written for.
+    const fresh: HostFacts = { ...host, global: readSettings(GLOBAL), apps: new Map(host.apps) };
+    for (const target of plan.destroy) fresh.apps.delete(target);
+    for (const target of plan.derive) if (target !== GLOBAL) fresh.apps.set(target, appFacts(target));
+    for (const target of plan.derive) writeAnswers(target, fresh, pidfile);
+  }
+  for (const warning of plan.warnings) warn(warning);
+  for (const note of plan.notes) verbose(note);
+}

@@ -1,0 +1,87 @@
+// The library behind the triggers that reach Node (the sh entry, src/sh/hook.sh, answers the others and filters these
+// down to the calls that concern the plugin). Argument orders follow Dokku's call sites.
+import { answersDir, writeAnswers } from './answers';
+import { apply } from './apply';
+import { commandReport } from './commands';
+import { InvalidStoredValueError, PluginError } from './errors';
+import { snapshot } from './gather';
+import { triggerPostContainerCreate, triggerSchedulerRegisterRetired } from './handoff';
+import { warn } from './log';
+import { planClone, planContext, planPreflight, planRename, type Plan } from './pipeline';
+import type { HostFacts } from './model';
+import { needsBridgeAddress, planPhase, triggerOutput } from './plan';
+import { GLOBAL, tryResolve, type Phase } from './properties';
+import { checkAppName, isDir, readSettings, settingsDir } from './store';
+import { k3sPostExtract } from './k3s-apply';
+
+/** ownTarget is whose answers a call reads: the app's own when it has settings or answers of its own, else the global ones. */
+const ownTarget = (app: string): string => (isDir(settingsDir(app)) || isDir(answersDir(app)) ? app : GLOBAL);
+
+/**
+ * dockerArgs answers a docker-args-process-* call the sh entry could not answer from the precomputed files (missing,
+ * older than a setting, or a builder it has no file for), and writes the files again.
+ */
+async function dockerArgs(phase: Phase, args: string[]): Promise<void> {
+  const [app = ''] = args;
+  checkAppName(app);
+  const resolved = tryResolve(readSettings(app), readSettings(GLOBAL));
+  if (resolved.invalid) throw new InvalidStoredValueError(resolved.invalid.source === 'app' ? app : GLOBAL, resolved.invalid.key, resolved.invalid.message);
+  const config = resolved.config;
+  const target = ownTarget(app);
+  const { host, engine } = await snapshot({ apps: target === GLOBAL ? [] : [app], bridge: config.mode !== 'off' });
+  const context = { ...planContext(host.apps.get(app), config, host), builder: phase === 'build' ? args[1] : undefined, proc: args[3] };
+  if (phase === 'build' && needsBridgeAddress(config) && !context.bridgeAddress) {
+    throw new PluginError(
+      `Unable to find the address host-gateway resolves to for the build of ${app} (${host.bridge?.error ?? 'Docker did not say'}): check that Docker runs, or set the address with dokku network-host:set ${app} gateway-ip <ip>`,
+    );
+  }
+  const plan = planPhase(config, phase, context);
+  if (plan.warning) warn(plan.warning);
+  process.stdout.write(triggerOutput(plan.args));
+  writeAnswers(target, host, engine?.pidfile);
+}
+
+/** preflight refuses a deploy or `dokku run` of a host-mode app that can no longer work, before any container is touched. */
+async function preflight(phase: 'deploy' | 'run', scheduler: string, app: string): Promise<void> {
+  if (!app) return;
+  const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s' });
+  await apply(planPreflight(app, phase, host), host, engine?.pidfile);
+}
+
+/** reportBlock prints the plugin's block of `dokku report APP`; it never fails, which would abort the other plugins' blocks. */
+async function reportBlock(app: string): Promise<void> {
+  try {
+    await commandReport([app]);
+  } catch (error) {
+    warn((error as Error).message);
+  }
+}
+
+/** installAnswers writes every target's answers again (plugin:install and plugin:update). */
+async function installAnswers(): Promise<void> {
+  const { host, engine } = await snapshot({ bridge: true });
+  for (const target of [GLOBAL, ...[...host.apps.values()].filter((f) => Object.keys(f.settings).length || f.derived).map((f) => f.app)]) {
+    writeAnswers(target, host, engine?.pidfile);
+  }
+}
+
+/** lifecycle plans and applies a clone or a rename with the facts of every app (the new app exists by then). */
+async function lifecycle(plan: (host: HostFacts) => Plan): Promise<void> {
+  const { host, engine } = await snapshot({ bridge: true });
+  await apply(plan(host), host, engine?.pidfile);
+}
+
+export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
+  'docker-args-process-build': (args) => dockerArgs('build', args),
+  'docker-args-process-deploy': (args) => dockerArgs('deploy', args),
+  'docker-args-process-run': (args) => dockerArgs('run', args),
+  'scheduler-deploy': ([scheduler = '', app = '']) => preflight('deploy', scheduler, app),
+  'scheduler-run': ([scheduler = '', app = '']) => preflight('run', scheduler, app),
+  'post-container-create': ([kind = '', cid = '', app = '', phase = '', proc]) => triggerPostContainerCreate(kind, cid, app, phase, proc),
+  'scheduler-register-retired': ([app = '', cid = '']) => triggerSchedulerRegisterRetired(app, cid),
+  'post-extract': ([app = '', sourceDir = '']) => k3sPostExtract(app, sourceDir),
+  'post-app-clone-setup': ([oldApp = '', newApp = '']) => lifecycle((host) => planClone(oldApp, newApp, host)),
+  'post-app-rename-setup': ([oldApp = '', newApp = '']) => lifecycle((host) => planRename(oldApp, newApp, host)),
+  report: ([app = '']) => reportBlock(app),
+  install: () => installAnswers(),
+};
