@@ -51,7 +51,8 @@ export function writeAnswers(target: string, host: HostFacts, pidfile: string | 
     rmSync(dir, { recursive: true, force: true });
     return;
   }
-  for (const name of listDir(dir)) if (!(name in answers.files)) rmSync(join(dir, name), { force: true });
+  // Dot files are other writers' temporary files (writeFileAtomic): never taken away from under them.
+  for (const name of listDir(dir)) if (!name.startsWith('.') && !(name in answers.files)) rmSync(join(dir, name), { force: true });
   for (const [name, text] of Object.entries(answers.files)) writeFileAtomic(join(dir, name), text);
   writeFileAtomic(join(dir, STAMP), '');
 }

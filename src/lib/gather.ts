@@ -79,6 +79,7 @@ export function appFacts(app: string): AppFacts {
     scheduler: property('scheduler', app, 'selected') || 'docker-local',
     builder: property('builder', app, 'selected') || property('builder', app, 'detected', false),
     proxyType: property('proxy', app, 'type') || 'nginx',
+    proxyEnabled: property('proxy', app, 'disabled', false) !== 'true',
     checksDisabled: isListed(property('checks', app, 'disabled', false), 'web'),
     traefikLabels: readRecord(join(libRoot(), 'config', 'traefik', app, 'labels')),
     ownLabels: readRecord(join(targetDataDir(app), 'labels')),

@@ -30,6 +30,8 @@ export interface AppFacts {
   /** builder is the selected builder, else the one detected at the last build, else ''. */
   builder: string;
   proxyType: string;
+  /** proxyEnabled is false after proxy:disable (the proxy then gives the app no labels and no route). */
+  proxyEnabled: boolean;
   /** checksDisabled tells whether zero-downtime checks are disabled for web (Dokku then stops the old container first). */
   checksDisabled: boolean;
   /** traefikLabels are traefik's labels store of the app (traefik:labels:add writes it). */

@@ -61,7 +61,7 @@ const effect = (config: Config | undefined): string =>
 /** proxyLabelsFor are the deploy labels a host-mode web container needs for its proxy (caddy: docs/proxies.md). */
 export function proxyLabelsFor(facts: AppFacts, config: Config | undefined, host: HostFacts): string[] {
   const port = webPort(facts);
-  if (!deploysOnHost(config) || facts.proxyType !== 'caddy' || port === undefined || !host.bridge?.address) return [];
+  if (!deploysOnHost(config) || facts.proxyType !== 'caddy' || !facts.proxyEnabled || port === undefined || !host.bridge?.address) return [];
   return caddyLabels(host.bridge.address, port);
 }
 
@@ -75,7 +75,7 @@ export const planContext = (facts: AppFacts | undefined, config: Config | undefi
 function labelEdit(facts: AppFacts, config: Config | undefined, host: HostFacts, warnings: string[]): LabelEdit | undefined {
   const port = webPort(facts);
   const wanted =
-    deploysOnHost(config) && facts.proxyType === 'traefik' && port !== undefined && host.bridge?.address
+    deploysOnHost(config) && facts.proxyType === 'traefik' && facts.proxyEnabled && port !== undefined && host.bridge?.address
       ? traefikLabels(facts.app, host.bridge.address, port, hasHttps(facts))
       : {};
   const own: Record<string, string> = {};

@@ -10,17 +10,17 @@ import { writeAnswers } from '../../src/lib/answers';
 import { resolveBridgeAddress, type BridgeFacts } from '../../src/lib/bridge';
 import { planContext } from '../../src/lib/pipeline';
 import { BUILDERS, planPhase, triggerOutput } from '../../src/lib/plan';
-import { GLOBAL, resolveConfig, type Settings } from '../../src/lib/properties';
+import { GLOBAL, resolveConfig, type Phase, type Settings } from '../../src/lib/properties';
 import { writeSettings } from '../../src/lib/store';
 
 const HOOK = resolve(__dirname, '../../triggers/hook');
 const CALLS = [
-  { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'web', '1'], phase: 'deploy', proc: 'web' },
-  { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'worker'], phase: 'deploy', proc: 'worker' },
-  { trigger: 'docker-args-process-deploy', args: ['api', 'herokuish', 'latest'], phase: 'deploy', proc: undefined },
-  { trigger: 'docker-args-process-run', args: ['api', 'dockerfile', 'latest'], phase: 'run', proc: undefined },
-  ...BUILDERS.map((builder) => ({ trigger: 'docker-args-process-build', args: ['api', builder], phase: 'build', proc: undefined, builder })),
-] as const;
+  { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'web', '1'], phase: 'deploy' as Phase, proc: 'web' },
+  { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'worker'], phase: 'deploy' as Phase, proc: 'worker' },
+  { trigger: 'docker-args-process-deploy', args: ['api', 'herokuish', 'latest'], phase: 'deploy' as Phase, proc: undefined },
+  { trigger: 'docker-args-process-run', args: ['api', 'dockerfile', 'latest'], phase: 'run' as Phase, proc: undefined },
+  ...BUILDERS.map((builder) => ({ trigger: 'docker-args-process-build', args: ['api', builder], phase: 'build' as Phase, proc: undefined, builder })),
+];
 
 const settings = fc.record(
   {

@@ -23,6 +23,7 @@ export const app = (name: string, overrides: Partial<AppFacts> = {}): AppFacts =
   scheduler: 'docker-local',
   builder: 'dockerfile',
   proxyType: 'nginx',
+  proxyEnabled: true,
   checksDisabled: false,
   traefikLabels: {},
   ownLabels: {},
