@@ -51,7 +51,7 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_success
   assert_output --partial "-----> Giving $TEST_APP host networking (--network=host)"
   assert_output --partial "$TEST_APP is not deployed yet: the setting applies on its first deploy"
-  assert_output --partial "Redeploys: each web container stops just before its replacement starts"
+  assert_output --partial "Redeploys: host-mode hand-off: the old web container stops right before its replacement starts"
   refute_output --partial "WARNING: Cannot build"
   run report computed-mode
   assert_output "host"

@@ -74,11 +74,18 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_output "--add-host=host.docker.internal:host-gateway"
 }
 
-@test "(network-host:gateway) warns when the app's builder cannot take host entries; the report lists such builders" {
-  dokku builder:set "$TEST_APP" selected pack
+@test "(network-host:gateway) warns when the app's builder cannot take host entries; the report says so for that builder, or lists such builders" {
   run dokku network-host:gateway "$TEST_APP" --no-rebuild
+  run report warnings
+  assert_output "Builds with pack or railpack get no build arguments (those builders drop the option)"
+  dokku builder:set "$TEST_APP" selected pack
+  run dokku network-host:gateway "$TEST_APP" --phases build,deploy,run --alias host.docker.internal --no-rebuild
+  run dokku network-host:set "$TEST_APP" phases deploy,run
+  run dokku network-host:set "$TEST_APP" phases build,deploy,run
   assert_success
   assert_output --partial " !     The pack builder does not support host entries (--add-host): build steps will not reach the host"
   run report warnings
-  assert_output "Builds with pack or railpack get no build arguments (those builders drop the option)"
+  assert_output "The pack builder does not support host entries (--add-host): build steps will not reach the host"
+  run report build-args
+  assert_output ""
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# network-host:report follows Dokku's :report conventions (contract §4.3).
+# network-host:report follows Dokku's :report conventions (plugins/common/common.go, ParseReportArgs and ReportSingleApp).
 load test_helper
 
 setup_file() {
@@ -15,7 +15,7 @@ teardown_file() { teardown_dokku; }
   assert_failure 20
   run dokku network-host:report report-a --network-host-nope
   assert_failure
-  assert_output --partial "Invalid flag passed, valid flags: --network-host-apply, --network-host-build-args,"
+  assert_output --partial "Invalid flag passed, valid flags: --network-host-applies, --network-host-build-args,"
   run dokku network-host:report report-a --network-host-mode --network-host-phases
   assert_failure
   assert_output --partial "network-host:report command allows only a single flag"
@@ -30,7 +30,7 @@ teardown_file() { teardown_dokku; }
   run dokku network-host:report report-a
   assert_success
   assert_line --index 0 "=====> report-a network-host information"
-  for key in mode phases "gateway aliases" "gateway ip" apply; do
+  for key in mode phases "gateway aliases" "gateway ip" "k3s node"; do
     assert_output --regexp "       Network host $key: +"
     assert_output --regexp "       Network host global $key: +"
     assert_output --regexp "       Network host computed $key: +"
@@ -39,6 +39,35 @@ teardown_file() { teardown_dokku; }
   assert_output --regexp "       Network host build args: +--network=host"
   assert_output --regexp "       Network host run args: +--network=host"
   assert_output --regexp "       Network host containers: +not running"
+  assert_output --regexp "       Network host applies: +builds, deploys and app.json tasks, dokku run and cron"
+  assert_output --regexp "       Network host proxy: +nginx reaches the app at 127.0.0.1 on its port"
+  assert_output --regexp "       Network host trigger answers: +in step"
+}
+
+@test "(network-host:report) says what a redeploy really does, checks disabled included" {
+  run dokku network-host:report report-a --network-host-redeploys
+  assert_output --regexp "^host-mode hand-off: the old web container stops right before its replacement starts"
+  dokku checks:disable report-a
+  run dokku network-host:report report-a --network-host-redeploys
+  assert_output --regexp "^stop-then-start: checks are disabled, so Dokku stops the old container first"
+  dokku checks:enable report-a
+  run dokku network-host:report report-b --network-host-redeploys
+  assert_output "Dokku's own (network-host changes nothing)"
+}
+
+@test "(network-host:report) every app: only the apps the user-auth-app trigger lets the user see (dokku-acl)" {
+  local plugin="$DOKKU_LIB_ROOT/plugins/available/acl-test"
+  mkdir -p "$plugin"
+  printf '[plugin]\ndescription = "acl test"\nversion = "0.0.1"\n[plugin.config]\n' >"$plugin/plugin.toml"
+  # user-auth-app USER NAME APP...: print the apps the user may see (here: all but report-b)
+  printf '#!/bin/sh\nshift 2\nfor app in "$@"; do [ "$app" = report-b ] || echo "$app"; done\n' >"$plugin/user-auth-app"
+  chmod +x "$plugin/user-auth-app"
+  ln -s "$plugin" "$DOKKU_LIB_ROOT/plugins/enabled/acl-test"
+  run dokku network-host:report
+  rm -rf "$DOKKU_LIB_ROOT/plugins/enabled/acl-test" "$plugin"
+  assert_success
+  assert_output --partial "=====> report-a network-host information"
+  refute_output --partial "report-b"
 }
 
 @test "(network-host:report) no app reports every app" {
@@ -55,6 +84,7 @@ teardown_file() { teardown_dokku; }
   assert_output --regexp "Network host computed mode: +off"
   refute_output --partial "Network host mode:"
   refute_output --partial "args"
+  assert_output --regexp "Network host bridge address: +[0-9.]+"
 }
 
 @test "(network-host:report) a single flag prints the raw value" {

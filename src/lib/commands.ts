@@ -6,10 +6,10 @@ import type { ModeArgs, SetArgs } from './cli';
 import { PluginError } from './errors';
 import { dokku } from './exec';
 import { appContainerIds, appFacts, isDeployed, snapshot, verifyApp, visibleApps } from './gather';
-import { info1, info2Quiet, warn } from './log';
+import { info1, info2Quiet, verbose, warn } from './log';
 import { planContext, planSettings, type Plan } from './pipeline';
 import { GLOBAL, isKey, KEYS, normalizeValue, PLUGIN, showValue, tryResolve, type Key, type Mode, type Settings } from './properties';
-import { appReportFlags, globalReportFlags, parseReportArgs, renderReport, touches } from './report';
+import { appReportFlags, globalReportFlags, parseReportArgs, redeploys, renderReport, touches } from './report';
 import { readSettings } from './store';
 
 /** input validates one typed value (nothing is written before every value of a command is valid). */
@@ -39,7 +39,7 @@ async function planAndApply(target: string, values: Settings, unset: Key[] = [])
 async function applyToApp(app: string, wanted: boolean, scheduler: string | undefined): Promise<number> {
   const command = scheduler === 'k3s' ? 'ps:restart' : 'ps:rebuild';
   if (!wanted) {
-    info1(`Skipping the rebuild; apply the change with: dokku ${command} ${app}`);
+    info1(`Skipping rebuild; apply the change with: dokku ${command} ${app}`);
     return 0;
   }
   if (!(await isDeployed(app))) {
@@ -59,13 +59,24 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   if (args.phases !== undefined) values.phases = input('phases', args.phases);
   if (args.aliases !== undefined) values['gateway-aliases'] = input('gateway-aliases', args.aliases.join(','));
   if (args.ip !== undefined) values['gateway-ip'] = input('gateway-ip', args.ip);
-  const { plan, scheduler } = await planAndApply(args.app, values);
+  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true });
+  const plan = planSettings({ target: args.app, values }, host);
+  const facts = host.apps.get(args.app)!;
+  const config = tryResolve({ ...facts.settings, ...values }, host.global).config!;
+  if (plan.changed.includes(args.app)) {
+    info1(`Giving ${args.app} ${MODE_TITLES[mode]}`);
+    if (mode !== 'off') verbose(`Phases: ${config.phases.join(',')}`);
+    if (mode === 'gateway') verbose(`Hosts: ${config.aliases.map((alias) => `${alias} -> ${config.ip}`).join(', ')}`);
+    if (mode === 'host' && config.phases.includes('deploy')) verbose(`Redeploys: ${redeploys(config, facts)}`);
+  }
+  // Running a command again with the same settings changes nothing, and repeats nothing either.
+  if (!plan.changed.includes(args.app)) plan.warnings = [];
+  await apply(plan, host, engine?.pidfile);
   if (!plan.changed.includes(args.app)) {
-    info1(`${args.app} already has ${MODE_TITLES[mode]}; nothing to rebuild`);
+    info1(`${args.app} already has ${MODE_TITLES[mode]}; nothing changed`);
     return 0;
   }
-  info1(`Gave ${args.app} ${MODE_TITLES[mode]}`);
-  return applyToApp(args.app, args.rebuild, scheduler);
+  return applyToApp(args.app, args.rebuild, facts.scheduler);
 }
 
 /** commandSet follows Dokku's :set (common.CommandPropertySet): every key may be global; an empty value unsets; nothing is rebuilt. */

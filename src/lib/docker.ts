@@ -2,7 +2,7 @@
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { daemonConfigPath, hostGatewaySettings, resolveBridgeAddress, type BridgeAddress, type BridgeFacts } from './bridge';
-import { docker } from './exec';
+import { docker, run } from './exec';
 import type { ContainerNetwork } from './report';
 import { listDir, readText } from './store';
 
@@ -72,10 +72,7 @@ export async function inspectEngine(containerIds: string[]): Promise<EngineFacts
   }
   const cmdline = daemonCommandLine();
   const daemonJson = readText(daemonConfigPath(cmdline));
-  const interfaceAddresses: Record<string, string[]> = {};
-  for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    interfaceAddresses[name] = (addresses ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address);
-  }
+  const interfaceAddresses = await ipv4Addresses();
   const bridgeFacts: BridgeFacts = {
     hostGatewayIps: hostGatewaySettings(daemonJson, cmdline),
     network: network ? { ipam: network.IPAM?.Config ?? [], interfaceName: network.Options?.['com.docker.network.bridge.name'] } : undefined,
@@ -83,6 +80,27 @@ export async function inspectEngine(containerIds: string[]): Promise<EngineFacts
   };
   const pidfile = daemonPidfile(cmdline, daemonJson);
   return { bridge: resolveBridgeAddress(bridgeFacts), bridgeFacts, pidfile: readText(pidfile) !== undefined ? pidfile : undefined, containers };
+}
+
+/**
+ * ipv4Addresses are the IPv4 addresses of every interface. `ip` lists docker0 also while no container runs (it has no
+ * carrier then); Node's networkInterfaces() leaves out interfaces that are not running, so it only fills gaps.
+ */
+async function ipv4Addresses(): Promise<Record<string, string[]>> {
+  const addresses: Record<string, string[]> = {};
+  const add = (name: string, ip: string): void => {
+    if (!(addresses[name] ??= []).includes(ip)) addresses[name]!.push(ip);
+  };
+  try {
+    const result = await run('ip', ['-j', '-4', 'addr', 'show'], { timeoutMs: 10_000 });
+    for (const link of JSON.parse(result.stdout || '[]') as { ifname?: string; addr_info?: { local?: string }[] }[]) {
+      for (const info of link.addr_info ?? []) if (link.ifname && info.local) add(link.ifname, info.local);
+    }
+  } catch {
+    // no iproute2 (or an old one without -j): what Node sees has to do
+  }
+  for (const [name, list] of Object.entries(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4') add(name, a.address);
+  return addresses;
 }
 
 function parseInspect(text: string | undefined): Inspected[] {
