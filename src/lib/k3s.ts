@@ -38,7 +38,7 @@ const LABEL_VALUE = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 // Tolerates the taint a cluster initialised with --taint-scheduling puts on its server nodes, CriticalAddonsOnly=true:NoSchedule
 // (plugins/scheduler-k3s/functions.go); a node without it is unaffected.
 const TOLERATION = { key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' } as const;
-// The values the replacements copy into the pods; the ConfigMap is local-config, so kustomize drops it from its output.
+// The ConfigMap the HOST_IP replacement copies its value from.
 const VALUES = 'network-host-values';
 
 type Kind = 'Deployment' | 'CronJob';
@@ -98,19 +98,18 @@ function podPatch(kind: Kind, input: PodNetworking): Record<string, unknown> {
 }
 
 // A replacement with `create` adds HOST_IP to every container: only web containers have an env list, a JSON patch cannot
-// append to a list that is absent, and a strategic-merge patch needs each container's name. (Replacements copy scalars
-// without their quotes, so they only carry values that stay strings unquoted.)
-function replacements(input: PodNetworking): { data: Record<string, string>; entries: unknown[] } {
-  if (input.mode !== 'gateway') return { data: {}, entries: [] };
-  const entry = {
+// append to a list that is absent, and a strategic-merge patch needs each container's name. The value comes from a
+// local-config ConfigMap, which kustomize drops from its output. (Replacements copy a scalar without its quotes, so only
+// values that stay strings unquoted go this way: not the toleration's "true", for one.)
+function hostIPReplacement(app: string): Record<string, unknown> {
+  return {
     source: { kind: 'ConfigMap', name: VALUES, fieldPath: 'data.hostIPField' },
     targets: (Object.keys(KINDS) as Kind[]).map((kind) => ({
-      select: { kind, labelSelector: KINDS[kind].selector(input.app) },
+      select: { kind, labelSelector: KINDS[kind].selector(app) },
       fieldPaths: [`${KINDS[kind].podSpec}.containers.*.env.[name=HOST_IP].valueFrom.fieldRef.fieldPath`],
       options: { create: true },
     })),
   };
-  return { data: { hostIPField: 'status.hostIP' }, entries: [entry] };
 }
 
 const header = (input: PodNetworking): string =>
@@ -119,27 +118,26 @@ const header = (input: PodNetworking): string =>
 /** componentFiles returns the component: path inside COMPONENT/ → file text. Throws on input Kubernetes would reject. */
 export function componentFiles(input: PodNetworking): Record<string, string> {
   check(input);
-  const files: Record<string, string> = {};
   const kinds = Object.keys(KINDS) as Kind[];
-  const { data, entries } = replacements(input);
+  const gateway = input.mode === 'gateway';
   const kustomization: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' };
-  if (entries.length > 0) kustomization.resources = ['values.yaml'];
+  if (gateway) kustomization.resources = ['values.yaml'];
   kustomization.patches = kinds.map((kind) => ({
     path: KINDS[kind].patch,
     target: { group: KINDS[kind].group, version: KINDS[kind].version, kind, labelSelector: KINDS[kind].selector(input.app) },
   }));
-  if (entries.length > 0) kustomization.replacements = entries;
-  files['kustomization.yaml'] = header(input) + stringify(kustomization);
+  if (gateway) kustomization.replacements = [hostIPReplacement(input.app)];
+
+  const files: Record<string, string> = { 'kustomization.yaml': header(input) + stringify(kustomization) };
   for (const kind of kinds) files[KINDS[kind].patch] = header(input) + stringify(podPatch(kind, input));
-  if (entries.length > 0) {
-    files['values.yaml'] =
-      header(input) +
-      stringify({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: VALUES, annotations: { 'config.kubernetes.io/local-config': 'true' } },
-        data,
-      });
+  if (gateway) {
+    const values = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: VALUES, annotations: { 'config.kubernetes.io/local-config': 'true' } },
+      data: { hostIPField: 'status.hostIP' },
+    };
+    files['values.yaml'] = header(input) + stringify(values);
   }
   return files;
 }
