@@ -24,7 +24,7 @@
 // from the app's own files does the plugin add its component there; such a directory is already non-empty, so a
 // failure leaves the next deploy as it would be without the plugin.
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PluginError } from './errors';
 import { COMPONENT, componentFiles, isOwnMinimal, KUSTOMIZATION_FILES, withComponent, withoutComponent, type PodNetworking } from './k3s';
 
@@ -118,7 +118,8 @@ function mkdir(path: string, created: string[]): void {
  * installComponent writes COMPONENT/ into `root` and lists it in the root's kustomization (the user's file, edited in
  * place, or the plugin's minimal one when there is none; the root is created when missing). Idempotent; a second call
  * with other input replaces the component. Returns the paths it created or rewrote, for the caller to chown.
- * Throws PluginError when `root` already holds a COMPONENT directory the plugin did not make.
+ * Throws PluginError when `root` already holds a COMPONENT directory the plugin did not make, or is a missing
+ * kustomization.<pid> (the plugin never creates one: pass kustomizeRoots(...).target).
  */
 export function installComponent(root: string, input: PodNetworking): string[] {
   const files = componentFiles(input);
@@ -133,6 +134,8 @@ export function installComponent(root: string, input: PodNetworking): string[] {
   }
   const createdRoot = record?.createdRoot ?? !isDir(root);
   if (!isDir(root)) {
+    // the rule above: a per-process root exists only when Dokku made it from the app's files
+    if (/^kustomization\.[0-9]+$/.test(basename(root))) throw new PluginError(`${root} does not exist: Dokku did not extract a kustomize root in this deploy`);
     // <data> itself is missing when the app was never extracted (first setting before the first deploy)
     const missing: string[] = [];
     for (let path = root; !existsSync(path); path = dirname(path)) missing.unshift(path);

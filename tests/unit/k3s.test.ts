@@ -243,8 +243,8 @@ describe('installComponent / removeComponent', () => {
     const data = join(scratch, 'data', 'scheduler-k3s', APP);
     const root = join(data, 'kustomization');
     const written = installComponent(root, gateway);
-    expect(written.slice(0, 3)).toEqual([join(scratch, 'data'), join(scratch, 'data', 'scheduler-k3s'), data].slice(0, 3));
-    expect(written).toContain(root);
+    // every directory it made is returned, parents first, for the caller to chown
+    expect(written.slice(0, 4)).toEqual([join(scratch, 'data'), join(scratch, 'data', 'scheduler-k3s'), data, root]);
     expect(statSync(root).mode & 0o777).toBe(0o755);
     expect(statSync(join(root, COMPONENT, 'kustomization.yaml')).mode & 0o777).toBe(0o600);
     writeFileSync(join(root, 'rendered.yaml'), 'kind: Whatever\n');
@@ -313,6 +313,12 @@ describe('installComponent / removeComponent', () => {
     expect(() => installComponent(root, host)).toThrow(/was not made by the network-host plugin/);
     removeComponent(root);
     expect(snapshot(root)).toEqual(before);
+  });
+
+  test('a per-process root is never created: a failed deploy would leave it to break the next one', () => {
+    const pidRoot = join(scratch, 'data', 'scheduler-k3s', APP, 'kustomization.4242');
+    expect(() => installComponent(pidRoot, host)).toThrow(/Dokku did not extract a kustomize root/);
+    expect(existsSync(join(scratch, 'data'))).toBe(false);
   });
 
   test('removal without an install changes nothing', () => {
