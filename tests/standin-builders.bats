@@ -79,12 +79,20 @@ setup_file() {
 }
 
 teardown_file() {
+  # apps:destroy also removes an app's herokuish build cache volume
+  [[ -n "$JSON_APP" ]] && { dokku --force apps:destroy "$JSON_APP" &>/dev/null || true; }
   teardown_dokku
   host_service_stop_all
 }
 
 setup() {
   : >"$STANDIN_PROBE_LOG"
+}
+
+teardown() {
+  if [[ -n "$TEST_APP" && -d "$DOKKU_ROOT/$TEST_APP" ]]; then
+    dokku --force apps:destroy "$TEST_APP" &>/dev/null || true
+  fi
 }
 
 # no task container left: every container with the phase label is a deploy or run container
