@@ -12,7 +12,7 @@ import type { HostFacts } from './model';
 import { needsBridgeAddress, planPhase, triggerOutput } from './plan';
 import { GLOBAL, tryResolve, type Phase } from './properties';
 import { checkAppName, isDir, readSettings, settingsDir } from './store';
-import { k3sPostExtract } from './k3s-apply';
+import { k3sPostExtract, removeAllK3sComponents } from './k3s-apply';
 
 /** ownTarget is whose answers a call reads: the app's own when it has settings or answers of its own, else the global ones. */
 const ownTarget = (app: string): string => (isDir(settingsDir(app)) || isDir(answersDir(app)) ? app : GLOBAL);
@@ -79,9 +79,10 @@ export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
   'scheduler-run': ([scheduler = '', app = '']) => preflight('run', scheduler, app),
   'post-container-create': ([kind = '', cid = '', app = '', phase = '', proc]) => triggerPostContainerCreate(kind, cid, app, phase, proc),
   'scheduler-register-retired': ([app = '', cid = '']) => triggerSchedulerRegisterRetired(app, cid),
-  'post-extract': ([app = '', sourceDir = '']) => k3sPostExtract(app, sourceDir),
+  'post-extract': ([app = '']) => k3sPostExtract(app),
   'post-app-clone-setup': ([oldApp = '', newApp = '']) => lifecycle((host) => planClone(oldApp, newApp, host)),
   'post-app-rename-setup': ([oldApp = '', newApp = '']) => lifecycle((host) => planRename(oldApp, newApp, host)),
   report: ([app = '']) => reportBlock(app),
   install: () => installAnswers(),
+  uninstall: async () => removeAllK3sComponents(),
 };

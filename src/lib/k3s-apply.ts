@@ -1,6 +1,39 @@
-// Effects: the plugin's Kustomize component in an app's k3s kustomize roots (placeholder until the k3s module lands).
+// Effects: the plugin's Kustomize component in the kustomize roots of apps on Dokku's k3s scheduler (docs/k3s.md).
+// A command that changes the mode edits the persistent root, which ps:restart renders from; each build's post-extract
+// edits the root that deploy renders from (k3s-files.ts, kustomizeRoots).
+import { join } from 'node:path';
+import { installComponent, kustomizeRoots, removeComponent } from './k3s-files';
 import type { PodNetworking } from './k3s';
+import { warn } from './log';
+import { k3sNetworking } from './pipeline';
+import { GLOBAL, tryResolve } from './properties';
+import { libRoot, listDir, ownPaths, readSettings } from './store';
+import { snapshot } from './gather';
 
-export function installK3sComponent(_app: string, _networking: PodNetworking): void {}
-export function removeK3sComponent(_app: string): void {}
-export async function k3sPostExtract(_app: string, _sourceDir: string): Promise<void> {}
+const appRoots = (app: string) => kustomizeRoots(libRoot(), app, process.env.DOKKU_PID ?? '');
+
+export function installK3sComponent(app: string, networking: PodNetworking): void {
+  ownPaths(installComponent(appRoots(app).persistent, networking));
+}
+
+export function removeK3sComponent(app: string): void {
+  removeComponent(appRoots(app).persistent);
+}
+
+/** k3sPostExtract gives this deploy's render the component (or takes it away after the mode went off). */
+export async function k3sPostExtract(app: string): Promise<void> {
+  const { host } = await snapshot({ apps: [app], k3s: true });
+  const facts = host.apps.get(app);
+  if (!facts || facts.scheduler !== 'k3s') return;
+  const warnings: string[] = [];
+  const networking = k3sNetworking(facts, tryResolve(facts.settings, readSettings(GLOBAL)).config, host, warnings);
+  const root = appRoots(app).target;
+  if (networking) ownPaths(installComponent(root, networking));
+  else removeComponent(root);
+  for (const warning of warnings) warn(warning);
+}
+
+/** removeAllK3sComponents takes the component out of every app's persistent root (plugin:uninstall). */
+export function removeAllK3sComponents(): void {
+  for (const app of listDir(join(libRoot(), 'data', 'scheduler-k3s'))) removeComponent(appRoots(app).persistent);
+}

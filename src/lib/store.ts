@@ -88,6 +88,12 @@ function own(path: string, mode: number): void {
   if (ids) chownSync(path, ids.uid, ids.gid);
 }
 
+/** ownPaths hands paths another module wrote to the dokku user (when running as root); their modes stay. */
+export function ownPaths(paths: string[]): void {
+  const ids = dokkuOwner();
+  if (ids) for (const path of paths) chownSync(path, ids.uid, ids.gid);
+}
+
 /** ensureDir creates a directory below $DOKKU_LIB_ROOT, each new level 0755 and owned by dokku. */
 export function ensureDir(dir: string): void {
   if (existsSync(dir)) return;

@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# Apps on Dokku's k3s scheduler: the plugin's Kustomize component through the stand-in's k3s life cycle
+# (tests/dokku/plugins/scheduler-k3s: extract, the render root, the move after a good deploy, restarts from the
+# persistent root), rendered by kubectl's kustomize; assertions on the parsed manifest a deploy would apply.
+load test_helper
+
+setup_file() {
+  setup_dokku
+  # The cluster the stand-in lists: the Dokku server's node (not joined from a remote host) and a worker.
+  mkdir -p "$DOKKU_LIB_ROOT/data/scheduler-k3s"
+  cat >"$DOKKU_LIB_ROOT/data/scheduler-k3s/.cluster-nodes.json" <<'EOF'
+[{"Name":"ip-10-0-0-5-a1b2c","Roles":["control-plane","etcd","master"],"Ready":true,"RemoteHost":"","Version":"v1.32.4+k3s1"},
+ {"Name":"ip-10-0-0-6-d3e4f","Roles":["worker"],"Ready":true,"RemoteHost":"ssh://root@10.0.0.6","Version":"v1.32.4+k3s1"}]
+EOF
+}
+teardown_file() { teardown_dokku; }
+
+setup() {
+  create_app >/dev/null
+  dokku scheduler:set "$TEST_APP" selected k3s >/dev/null
+  SRC="$BATS_TEST_TMPDIR/src"
+  cp -a "$NETWORK_HOST_TESTS_DIR/fixtures/apps/hello/." "$SRC/"
+  printf 'web: /app/bin/web\nworker: /app/bin/web\n' >"$SRC/Procfile"
+  dokku ps:scale --skip-deploy "$TEST_APP" worker=1 >/dev/null
+  APPLIED="$DOKKU_LIB_ROOT/data/scheduler-k3s/$TEST_APP/applied.yaml"
+  PERSISTENT="$DOKKU_LIB_ROOT/data/scheduler-k3s/$TEST_APP/kustomization"
+}
+teardown() { destroy_app >/dev/null 2>&1 || true; }
+
+# manifest EXPR: EXPR evaluated over `docs`, the objects of the applied manifest (JSON with sorted keys, unless a string)
+manifest() {
+  node -e '
+    const yaml = require(process.argv[1]);
+    const docs = yaml.parseAllDocuments(require("fs").readFileSync(process.argv[2], "utf8")).map((d) => d.toJSON()).filter(Boolean);
+    const find = (kind, name) => docs.find((d) => d.kind === kind && d.metadata.name === name);
+    const value = new Function("docs", "find", "app", `return (${process.argv[3]})`)(docs, find, process.argv[4]);
+    const sorted = (v) => (Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v);
+    console.log(typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(sorted(value)));
+  ' "$NETWORK_HOST_REPO_DIR/node_modules/yaml" "$APPLIED" "$1" "$TEST_APP"
+}
+# same_chart A B: two renders that differ at most in the deployment ID the chart stamps on every render
+same_chart() { diff <(grep -v 'app.kubernetes.io/version:' "$1") <(grep -v 'app.kubernetes.io/version:' "$2"); }
+pod() { manifest "find('Deployment', app + '-$1').spec.template.spec$2"; }
+
+@test "(network-host k3s) host mode: hostNetwork, ClusterFirstWithHostNet, Recreate and the pin to Dokku's node, on the app's Deployments only" {
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  cp "$APPLIED" "$BATS_TEST_TMPDIR/before.yaml"
+  run dokku network-host:enable "$TEST_APP"
+  assert_success
+  assert_output --partial "Restarting $TEST_APP so the change takes effect"
+  for proc in web worker; do
+    run pod "$proc" ".hostNetwork"
+    assert_output "true"
+    run pod "$proc" ".dnsPolicy"
+    assert_output "ClusterFirstWithHostNet"
+    run pod "$proc" ".nodeSelector"
+    assert_output '{"kubernetes.io/hostname":"ip-10-0-0-5-a1b2c"}'
+    run pod "$proc" ".tolerations"
+    assert_output '[{"effect":"NoSchedule","key":"CriticalAddonsOnly","operator":"Exists"}]'
+    run manifest "find('Deployment', app + '-$proc').spec.strategy"
+    assert_output '{"type":"Recreate"}'
+  done
+  # the Service and the ServiceAccount are as the chart rendered them
+  run manifest "[find('Service', app + '-web'), find('ServiceAccount', app)]"
+  assert_output "$(APPLIED="$BATS_TEST_TMPDIR/before.yaml" manifest "[find('Service', app + '-web'), find('ServiceAccount', app)]")"
+}
+
+@test "(network-host k3s) gateway mode: hostAliases with the literal address, HOST_IP from the downward API on every container" {
+  dokku network-host:gateway "$TEST_APP" --ip 10.0.0.9 --alias db.internal --alias host.docker.internal --no-rebuild >/dev/null
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  run pod web ".hostAliases"
+  assert_output '[{"hostnames":["db.internal","host.docker.internal"],"ip":"10.0.0.9"}]'
+  run pod web ".containers[0].env.map((e) => e.name).sort()"
+  assert_output '["HOST_IP","PORT"]'
+  run pod worker ".containers[0].env"
+  assert_output '[{"name":"HOST_IP","valueFrom":{"fieldRef":{"fieldPath":"status.hostIP"}}}]'
+  run pod web ".hostNetwork"
+  assert_output ""
+}
+
+@test "(network-host k3s) disable renders the chart as without the plugin; the persistent root is as before" {
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  cp "$APPLIED" "$BATS_TEST_TMPDIR/plain.yaml"
+  dokku network-host:enable "$TEST_APP" >/dev/null
+  run dokku network-host:disable "$TEST_APP"
+  assert_success
+  run same_chart "$BATS_TEST_TMPDIR/plain.yaml" "$APPLIED"
+  assert_success
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  run same_chart "$BATS_TEST_TMPDIR/plain.yaml" "$APPLIED"
+  assert_success
+  # the plugin made the persistent root for this app (it ships no kustomization), so it goes again
+  [[ ! -e "$PERSISTENT" ]]
+}
+
+@test "(network-host k3s) the app's own kustomization is kept: its patch still applies, only the component entry is added" {
+  mkdir -p "$SRC/config/kustomize"
+  printf '# the app'"'"'s own\nresources:\n- rendered.yaml\npatches:\n- path: replicas.yaml\n' >"$SRC/config/kustomize/kustomization.yaml"
+  printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s-web\nspec:\n  replicas: 1\n  template:\n    metadata:\n      annotations:\n        own: patch\n' "$TEST_APP" >"$SRC/config/kustomize/replicas.yaml"
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  run manifest "find('Deployment', app + '-web').spec.template.metadata.annotations.own"
+  assert_output "patch"
+  run pod web ".hostNetwork"
+  assert_output "true"
+  run cat "$PERSISTENT/kustomization.yaml"
+  assert_output --partial "# the app's own"
+  assert_output --partial "- path: replicas.yaml"
+  assert_output --partial "- network-host"
+}
+
+@test "(network-host k3s) two deploys in a row, and a failed deploy followed by a good one, leave the right files" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  run pod web ".hostNetwork"
+  assert_output "true"
+  # a broken build after the extraction: the deploy fails
+  cp -a "$SRC" "$BATS_TEST_TMPDIR/broken"
+  echo 'RUN false' >>"$BATS_TEST_TMPDIR/broken/Dockerfile"
+  run deploy_app "$TEST_APP" "$BATS_TEST_TMPDIR/broken"
+  assert_failure
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  run pod worker ".dnsPolicy"
+  assert_output "ClusterFirstWithHostNet"
+  run find "$DOKKU_LIB_ROOT/data/scheduler-k3s/$TEST_APP" -maxdepth 1 -name 'kustomization.*' -type d
+  assert_output ""
+}
+
+@test "(network-host k3s) the report says where the setting applies, and that dokku run is not covered" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  run dokku network-host:report "$TEST_APP" --network-host-applies
+  assert_output "pods (through a Kustomize component), builds, app.json tasks (containers on the Dokku server); not dokku run (its Kubernetes Job gets no Kustomize step)"
+  run dokku network-host:report "$TEST_APP" --network-host-redeploys
+  assert_output --partial "Recreate"
+  run dokku network-host:set "$TEST_APP" phases deploy,run
+  assert_output --partial "dokku run starts a Kubernetes Job that Dokku builds without its Kustomize step"
+}
+
+@test "(network-host k3s) host mode: more replicas than the one pinned node are refused, before the deploy; k3s-node any lifts the pin" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  dokku ps:scale --skip-deploy "$TEST_APP" worker=2 >/dev/null
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_failure
+  assert_output --partial "runs 2 worker pods pinned to one node"
+  assert_output --partial "dokku ps:scale $TEST_APP worker=1"
+  dokku network-host:set "$TEST_APP" k3s-node any >/dev/null
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  run pod worker ".nodeSelector"
+  assert_output ""
+}
