@@ -178,7 +178,9 @@ EOF
   log="$(test_log whoami)"
   make_test_plugin "$dir"
   mkdir -p "$dir/subcommands"
+  # shellcheck disable=SC2016 # the hooks' own expansions
   printf '#!/usr/bin/env bash\necho "$1 $(id -un) $(id -Gn | tr " " ,) HOME=$HOME PATH=$PATH VAR=$STANDIN_PUSH_VAR" >>"%s"\n' "$log" >"$dir/post-create"
+  # shellcheck disable=SC2016
   printf '#!/usr/bin/env bash\necho "$1 $(id -un) PATH=$PATH"\n' >"$dir/subcommands/whoami"
   chmod +x "$dir/post-create" "$dir/subcommands/whoami"
   link_test_plugin "$dir"
@@ -210,6 +212,7 @@ EOF
   root="${line#export DOKKU_STANDIN_ROOT=}"
   make_test_plugin "$dir"
   mkdir -p "$dir/subcommands"
+  # shellcheck disable=SC2016
   printf '#!/usr/bin/env bash\necho "$1 $(id -un) PATH=$PATH"\n' >"$dir/subcommands/whoami"
   chmod +x "$dir/subcommands/whoami"
   ln -s "$dir" "$root/var/lib/dokku/plugins/available/zz-whoami"
