@@ -45,9 +45,17 @@ free_port() {
 }
 
 # docker0_ip: the default bridge's gateway address as the daemon reports it (what host-gateway
-# resolves to), not read from the interface, so it matches what containers are told.
+# resolves to), not read from the interface, so it matches what containers are told. On the
+# daemon's first start after boot (it created docker0 itself) the bridge's IPAM config lists no
+# Gateway; host-gateway then still resolves to docker0's address, which is read instead.
 docker0_ip() {
-  "${DOCKER_BIN:-/usr/bin/docker}" network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}'
+  local ip
+  ip="$("${DOCKER_BIN:-/usr/bin/docker}" network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')" || return 1
+  if [[ -z "$ip" ]]; then
+    ip="$(ip -4 -o addr show dev docker0 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')"
+  fi
+  [[ -n "$ip" ]] || return 1
+  echo "$ip"
 }
 
 # host_service_start ADDR PORT [TEXT]: serve TEXT (default "hello world") as /index.html on
