@@ -53,7 +53,9 @@ HOST_FETCH=(timeout 5 busybox wget -qO-)
 }
 
 @test "(docker) --add-host=host.docker.internal:host-gateway maps the alias to the docker0 address" {
-  gateway="$(docker0_ip)"
+  # the address of the bridge's interface, as the kernel has it (the daemon may not list it as a gateway)
+  gateway="$(ip -4 -o addr show dev docker0 | awk '{ split($4, a, "/"); print a[1]; exit }')"
+  [[ -n "$gateway" ]]
 
   # shellcheck disable=SC2016 # the awk program runs in the container
   run in_container --add-host=host.docker.internal:host-gateway -- \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# Host mode that survives redeploys, with no conflict or duplicate left to the user (issue 4, PRODUCT.md §7).
-# Real containers: the web container binds its port on the host itself. The failure without the plugin
-# (dokku/dokku#5219) is reproduced by the stand-in's own test, tests/standin.bats.
+# Host mode that survives redeploys, with no conflict or duplicate left to the user (docs/host-mode.md). Real
+# containers: the web container binds its port on the host itself. The failure without the plugin (dokku/dokku#5219)
+# is reproduced by the stand-in's own test, tests/standin.bats.
 load test_helper
 
 setup_file() {
@@ -12,79 +12,122 @@ teardown_file() { teardown_dokku; }
 setup() { create_app; }
 teardown() { destroy_app >/dev/null 2>&1 || true; }
 
-web_answers() { dokku enter "$TEST_APP" web timeout 3 wget -qO- "http://127.0.0.1:$1/"; }
+# answers PORT: the app answers on the host's port (where nginx reaches a host-mode app)
+answers() { timeout 3 wget -qO- "http://127.0.0.1:$1/" 2>/dev/null; }
+web_id() { "$DOCKER_BIN" inspect -f '{{.Id}}' "$(<"$DOKKU_ROOT/$TEST_APP/CONTAINER.web.1")"; }
 report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
 
-@test "(network-host:enable) host-mode app is deployed, redeployed and restarted again and again, answering each time" {
+# watch PORT FILE: every 0.2 s, append to FILE what the port answers ("-" for no answer), until FILE.stop exists
+watch_port() {
+  while [[ ! -e "$2.stop" ]]; do
+    { answers "$1" || echo -; } | head -n1 >>"$2"
+    sleep 0.2
+  done
+}
+
+@test "(host mode) an app is deployed, redeployed and restarted again and again, answering each time" {
   require_docker
   dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
   dokku network-host:enable "$TEST_APP"
   run deploy_app "$TEST_APP"
   assert_success
-  run web_answers "$WEB_PORT"
+  run answers "$WEB_PORT"
   assert_output --partial "hello from the app"
   for round in 1 2 3; do
-    previous=$("$DOCKER_BIN" inspect -f '{{.Id}}' "$TEST_APP.web.1")
+    previous=$(web_id)
     run dokku ps:rebuild "$TEST_APP"
     assert_success
-    assert_output --partial "Host networking: stopping the previous web.1 container so its replacement can bind port $WEB_PORT"
+    assert_output --partial "Host networking: stopping the previous web.1 container so its replacement can bind the port; $TEST_APP is down until the replacement passes its checks"
     assert_output --partial "All checks successful"
-    run "$DOCKER_BIN" inspect -f '{{.Id}} {{.HostConfig.NetworkMode}}' "$TEST_APP.web.1"
+    run "$DOCKER_BIN" inspect -f '{{.Id}} {{.HostConfig.NetworkMode}}' "$(web_id)"
     refute_output --partial "$previous"
     assert_output --partial " host"
-    run web_answers "$WEB_PORT"
+    run answers "$WEB_PORT"
     assert_output --partial "hello from the app"
     run dokku ps:restart "$TEST_APP"
     assert_success
-    run web_answers "$WEB_PORT"
+    run answers "$WEB_PORT"
     assert_output --partial "hello from the app"
   done
   run report containers
   assert_output "in sync"
+  # the hand-off records are gone once the replacements serve
+  run find "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP/handoff" -type f
+  assert_output ""
 }
 
-@test "(network-host:enable) a replacement that fails its checks gives the port back to the previous container" {
+@test "(host mode) a broken release leaves the previous container serving: nothing else answers, and it serves after" {
   require_docker
   dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
   dokku network-host:enable "$TEST_APP" --no-rebuild
   deploy_app "$TEST_APP"
-  previous=$("$DOCKER_BIN" inspect -f '{{.Id}}' "$TEST_APP.web.1")
+  previous=$(web_id)
   # A release whose web process exits at once: its checks fail.
   broken="$BATS_TEST_TMPDIR/broken"
   cp -a "$NETWORK_HOST_TESTS_DIR/fixtures/apps/hello" "$broken"
   printf '#!/bin/sh\necho "web: broken release"\nexit 3\n' >"$broken/bin/web"
+  watch_port "$WEB_PORT" "$BATS_TEST_TMPDIR/answers" &
   run deploy_app "$TEST_APP" "$broken"
+  touch "$BATS_TEST_TMPDIR/answers.stop"
+  wait
   assert_failure
-  assert_output --partial "the previous one was restarted and serves again"
+  # Dokku's kill_new retires the replacement from its EXIT trap, with an empty app name: the record finds the app.
+  assert_output --partial "The new web container of $TEST_APP failed; the previous one was started again and serves"
   run "$DOCKER_BIN" inspect -f '{{.Id}} {{.State.Running}}' "$previous"
   assert_output "$previous true"
-  run web_answers "$WEB_PORT"
+  [[ "$(web_id)" == "$previous" ]]
+  run answers "$WEB_PORT"
   assert_output --partial "hello from the app"
+  # Throughout the failed deploy, whatever answered was the previous release.
+  run sort -u "$BATS_TEST_TMPDIR/answers"
+  assert_line --partial "hello from the app"
+  refute_line --regexp '^[^-h]'
 }
 
-@test "(network-host:enable) refused when the web process is scaled above one" {
-  dokku ps:scale "$TEST_APP" web=2
-  run dokku network-host:enable "$TEST_APP"
-  assert_failure
-  assert_output --partial "Host networking cannot be enabled for $TEST_APP"
-  assert_output --partial "dokku ps:scale $TEST_APP web=1"
-  run report mode
-  assert_output ""
+@test "(host mode) the previous container stops with the app's stop timeout" {
+  require_docker
+  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
+  dokku ps:set "$TEST_APP" stop-timeout-seconds 2
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  # A web process that ignores SIGTERM (a long graceful shutdown): docker stop kills it when the timeout ends.
+  slow="$BATS_TEST_TMPDIR/slow"
+  cp -a "$NETWORK_HOST_TESTS_DIR/fixtures/apps/hello" "$slow"
+  printf '#!/bin/sh\ntrap "" TERM\nbusybox httpd -f -p "0.0.0.0:$PORT" -h /app/www &\nwait\n' >"$slow/bin/web"
+  deploy_app "$TEST_APP" "$slow"
+  previous=$(web_id)
+  "$DOCKER_BIN" events --filter "container=$previous" --filter event=kill --format '{{.TimeNano}} {{.Actor.Attributes.signal}}' >"$BATS_TEST_TMPDIR/events" &
+  events=$!
+  run dokku ps:restart "$TEST_APP"
+  kill "$events"
+  assert_success
+  run awk '$2 == 15 { term = $1 } $2 == 9 && term { printf "%.0f\n", ($1 - term) / 1e9; exit }' "$BATS_TEST_TMPDIR/events"
+  assert_output 2
 }
 
-@test "(ps:scale) a deploy that would start a second host-mode web container fails before it binds anything" {
+@test "(host mode) ps:scale web=2 is refused before any container is touched, on every deploy, naming ps:scale APP web=1" {
   require_docker
   dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
   dokku network-host:enable "$TEST_APP" --no-rebuild
   deploy_app "$TEST_APP"
+  previous=$(web_id)
   run dokku ps:scale "$TEST_APP" web=2
   assert_failure
-  assert_output --partial "a second web container (web.2) would bind the same port $WEB_PORT. Fix: dokku ps:scale $TEST_APP web=1"
-  run web_answers "$WEB_PORT"
+  assert_output --partial "The deploy of $TEST_APP is refused by network-host:"
+  assert_output --partial "runs 2 web containers; with host networking they would all bind port $WEB_PORT. Fix: dokku ps:scale $TEST_APP web=1"
+  refute_output --partial "Host networking: stopping the previous"
+  [[ "$(web_id)" == "$previous" ]]
+  run answers "$WEB_PORT"
   assert_output --partial "hello from the app"
+  # the stored scale keeps refusing, and touching nothing, until it is fixed
+  run dokku ps:restart "$TEST_APP"
+  assert_failure
+  assert_output --partial "dokku ps:scale $TEST_APP web=1"
+  [[ "$(web_id)" == "$previous" ]]
+  run dokku ps:scale "$TEST_APP" web=1
+  assert_success
 }
 
-@test "(ports:set) a deploy that would put a second host-mode app on a port in use fails, naming the fix" {
+@test "(host mode) a deploy onto a port another host-mode app uses fails before anything is touched, naming the fix" {
   require_docker
   create_app port-owner-app
   dokku ports:set port-owner-app "http:80:$WEB_PORT"
@@ -93,16 +136,45 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   dokku ports:set "$TEST_APP" "http:80:$((WEB_PORT + 2))"
   dokku network-host:enable "$TEST_APP" --no-rebuild
   deploy_app "$TEST_APP"
+  previous=$(web_id)
   dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
   run dokku ps:rebuild "$TEST_APP"
   assert_failure
   assert_output --partial "Host-mode app port-owner-app already uses port $WEB_PORT. Fix: give $TEST_APP another port, e.g. dokku ports:set $TEST_APP http:80:$((WEB_PORT + 1))"
-  TEST_APP=port-owner-app run web_answers "$WEB_PORT"
+  [[ "$(web_id)" == "$previous" ]]
+  run answers "$WEB_PORT"
   assert_output --partial "hello from the app"
   destroy_app port-owner-app
 }
 
-@test "(network-host:enable) refused when another host-mode app uses the same web port" {
+@test "(host mode) a datastore link added after host mode was enabled fails the next deploy early, with both fixes" {
+  require_docker
+  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  deploy_app "$TEST_APP"
+  previous=$(web_id)
+  # what postgres:link writes (dokku-postgres common-functions: build, deploy and run)
+  dokku docker-options:add "$TEST_APP" build,deploy,run "--link dokku.postgres.main:dokku-postgres-main"
+  run dokku ps:restart "$TEST_APP"
+  assert_failure
+  assert_output --partial "$TEST_APP is linked to the postgres service main"
+  assert_output --partial "dokku network-host:gateway $TEST_APP"
+  assert_output --partial "dokku postgres:expose main <port>"
+  refute_output --partial "conflicting options"
+  [[ "$(web_id)" == "$previous" ]]
+}
+
+@test "(network-host:enable) refused when the web process is scaled above one" {
+  dokku ps:scale --skip-deploy "$TEST_APP" web=2
+  run dokku network-host:enable "$TEST_APP"
+  assert_failure
+  assert_output --partial "This network-host setting cannot be used for $TEST_APP"
+  assert_output --partial "dokku ps:scale $TEST_APP web=1"
+  run report mode
+  assert_output ""
+}
+
+@test "(network-host:enable) refused when another host-mode app uses the same web port, or the port listens on the host" {
   create_app other-host-app
   dokku ports:set other-host-app "http:80:$WEB_PORT"
   dokku network-host:enable other-host-app --no-rebuild
@@ -111,10 +183,18 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_failure
   assert_output --partial "Host-mode app other-host-app already uses port $WEB_PORT"
   assert_output --partial "dokku ports:set $TEST_APP http:80:$((WEB_PORT + 1))"
+  destroy_app other-host-app
+  # an image that EXPOSEs a port something on the host already listens on (nginx on 80, here a test service)
+  busy=$(free_port)
+  host_service_start 127.0.0.1 "$busy"
+  dokku ports:set "$TEST_APP" "http:80:$busy"
+  run dokku network-host:enable "$TEST_APP"
+  host_service_stop "$busy"
+  assert_failure
+  assert_output --partial "Port $busy already listens on this host"
   dokku ports:set "$TEST_APP" "http:80:$((WEB_PORT + 1))"
   run dokku network-host:enable "$TEST_APP" --no-rebuild
   assert_success
-  destroy_app other-host-app
 }
 
 @test "(network-host:enable) refused with the network plugin's initial or attached networks" {
@@ -133,14 +213,19 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_output ""
 }
 
-@test "(network-host:enable) refused with the app's own --network, --net, --link or --network-alias; -p only warns" {
+@test "(network-host:enable) refused with the app's own --network, --net, --link or --network-alias, in any scope; -p only warns" {
   for option in --network=backend "--net backend" "--link db:db" --network-alias=web; do
     dokku docker-options:add "$TEST_APP" deploy "$option"
     run dokku network-host:enable "$TEST_APP"
     assert_failure
-    assert_output --partial "Fix: dokku docker-options:remove $TEST_APP deploy '$option'"
+    assert_output --partial "Fix: dokku docker-options:remove $TEST_APP deploy"
     dokku docker-options:remove "$TEST_APP" deploy "$option"
   done
+  dokku docker-options:add --process web "$TEST_APP" deploy --network=backend
+  run dokku network-host:enable "$TEST_APP"
+  assert_failure
+  assert_output --partial "(process web) puts $TEST_APP on another network. Fix: dokku docker-options:remove --process web $TEST_APP deploy --network=backend"
+  dokku docker-options:remove --process web "$TEST_APP" deploy --network=backend
   dokku docker-options:add "$TEST_APP" deploy "-p 8080:5000"
   run dokku network-host:enable "$TEST_APP" --no-rebuild
   assert_success
@@ -149,20 +234,16 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_output "host"
 }
 
-@test "(network-host:enable) adopts the seed recipe's hand-written options, and nothing else" {
+@test "(network-host:enable) adopts the documented recipe's hand-written options, and nothing else" {
   dokku docker-options:add "$TEST_APP" build,deploy,run --net=host
   dokku docker-options:add "$TEST_APP" deploy "--network host"
   dokku docker-options:add "$TEST_APP" deploy --restart=always
-  run report hand-written
-  assert_output "build: --net=host; deploy: --net=host; deploy: --network host; run: --net=host"
   run dokku network-host:enable "$TEST_APP" --no-rebuild
   assert_success
-  assert_output_contains "Adopted your" 4
+  assert_output_contains "Adopted the" 4
   run dokku docker-options:report "$TEST_APP" --docker-options-deploy
   assert_output "--restart=always"
   run dokku docker-options:report "$TEST_APP" --docker-options-build
-  assert_output ""
-  run report hand-written
   assert_output ""
   run bash -c "dokku plugin:trigger docker-args-process-deploy $TEST_APP dockerfile latest web 1 </dev/null; dokku plugin:trigger docker-args-deploy $TEST_APP latest web 1 </dev/null"
   assert_output_contains "--network=host" 1
@@ -175,43 +256,20 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   dokku docker-options:add "$TEST_APP" run --add-host=other.internal:host-gateway
   run dokku network-host:gateway "$TEST_APP" --no-rebuild
   assert_success
-  assert_output_contains "Adopted your" 2
+  assert_output_contains "Adopted the" 2
   run dokku docker-options:report "$TEST_APP" --docker-options-run
   assert_output "--add-host=other.internal:host-gateway"
 }
 
-@test "(network-host:set apply) docker-options mode writes the same arguments into docker-options and keeps them in step" {
-  dokku docker-options:add "$TEST_APP" deploy --restart=always
+@test "(apps:clone) a host-mode app's clone gets mode off instead of a first deploy that cannot bind the port" {
+  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
   dokku network-host:enable "$TEST_APP" --phases deploy,run --no-rebuild
-  run dokku network-host:set "$TEST_APP" apply docker-options
+  run dokku apps:clone --skip-deploy "$TEST_APP" "$TEST_APP-clone"
   assert_success
-  run dokku docker-options:report "$TEST_APP" --docker-options-deploy
-  assert_output "--network=host --restart=always"
-  run dokku docker-options:report "$TEST_APP" --docker-options-run
-  assert_output "--network=host"
-  run "$PLUGIN_PATH/enabled/network-host/docker-args-process-deploy" "$TEST_APP" dockerfile latest web 1
-  assert_output ""
-  dokku network-host:gateway "$TEST_APP" --alias db.internal --no-rebuild
-  run dokku docker-options:report "$TEST_APP" --docker-options-deploy
-  assert_output "--add-host=db.internal:host-gateway --restart=always"
-  dokku network-host:set "$TEST_APP" apply
-  run dokku docker-options:report "$TEST_APP" --docker-options-deploy
-  assert_output "--restart=always"
-  run dokku docker-options:report "$TEST_APP" --docker-options-run
-  assert_output ""
-}
-
-@test "(network-host:set apply) a global apply=docker-options reaches existing and new apps, and is removed with the global mode" {
-  dokku network-host:set --global mode host
-  dokku network-host:set --global apply docker-options
-  run dokku docker-options:report "$TEST_APP" --docker-options-deploy
-  assert_output "--network=host"
-  create_app new-app-after-global
-  run dokku docker-options:report new-app-after-global --docker-options-run
-  assert_output "--network=host"
-  dokku network-host:set --global mode
-  run dokku docker-options:report new-app-after-global --docker-options-run
-  assert_output ""
-  dokku network-host:set --global apply
-  destroy_app new-app-after-global
+  assert_output --partial "$TEST_APP-clone would bind port $WEB_PORT like $TEST_APP with host networking, so it gets mode off"
+  run dokku network-host:report "$TEST_APP-clone" --network-host-mode
+  assert_output "off"
+  run dokku network-host:report "$TEST_APP-clone" --network-host-phases
+  assert_output "deploy,run"
+  destroy_app "$TEST_APP-clone"
 }

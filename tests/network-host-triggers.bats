@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# The triggers, called the way Dokku calls them (plugn: every enabled plugin, outputs concatenated, contract §2, §3.3, §4.2).
+# The triggers, called the way Dokku calls them (plugn: every enabled plugin in turn, outputs concatenated; the
+# argument orders of plugins/scheduler-docker-local, builder-*, apps and plugin).
 load test_helper
 bats_require_minimum_version 1.5.0
 
@@ -8,7 +9,7 @@ teardown_file() { teardown_dokku; }
 setup() { create_app; }
 teardown() {
   destroy_app >/dev/null 2>&1 || true
-  for key in mode phases gateway-aliases gateway-ip apply; do dokku network-host:set --global "$key" >/dev/null; done
+  for key in mode phases gateway-aliases gateway-ip k3s-node; do dokku network-host:set --global "$key" >/dev/null; done
 }
 
 # Only this plugin's output, split the way Dokku splits it (fn-docker-args-split: xargs rules).
@@ -52,7 +53,7 @@ plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xar
   assert_output "--network=host"
 }
 
-@test "(docker-args-process-build) follows the builder table of PRODUCT.md §5" {
+@test "(docker-args-process-build) follows what each builder forwards" {
   dokku network-host:enable "$TEST_APP" --no-rebuild
   for builder in dockerfile herokuish pack; do
     run plugin_args docker-args-process-build "$TEST_APP" "$builder"
@@ -74,12 +75,13 @@ plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xar
   assert_stderr --partial "The pack builder does not support host entries"
 }
 
-@test "(docker-args-process-build) gateway builds get the bridge gateway address, not host-gateway" {
+@test "(docker-args-process-build) gateway builds get the address Docker gives host-gateway, not host-gateway" {
   require_docker
   dokku network-host:gateway "$TEST_APP" --no-rebuild
-  bridge=$("$DOCKER_BIN" network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')
   run plugin_args docker-args-process-build "$TEST_APP" dockerfile
-  assert_output "--add-host=host.docker.internal:$bridge"
+  assert_output "--add-host=host.docker.internal:$(docker0_ip)"
+  run dokku network-host:report --global --network-host-bridge-address
+  assert_output "$(docker0_ip)"
 }
 
 @test "(docker-args-process-*) a global mode applies to apps without their own setting" {
@@ -126,7 +128,14 @@ plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xar
   destroy_app "$TEST_APP-clone"
 }
 
-@test "(apps:destroy) the settings are removed (post-delete)" {
+@test "(apps:destroy) the settings and the plugin's data are removed (post-delete), also for an app in a global mode" {
+  dokku network-host:set --global mode host
+  mkdir -p "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP/handoff"
+  destroy_app
+  run test -e "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP"
+  assert_failure
+  dokku network-host:set --global mode
+  create_app "$TEST_APP"
   dokku network-host:enable "$TEST_APP" --no-rebuild
   destroy_app
   run test -e "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP"
@@ -136,14 +145,38 @@ plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xar
   assert_output ""
 }
 
-@test "(install) creates the config dir, is idempotent and never fails" {
-  rm -rf "$DOKKU_LIB_ROOT/config/network-host"
+@test "(install) creates the config and data dirs, is idempotent, never fails, and writes the precomputed answers again" {
+  dokku network-host:gateway "$TEST_APP" --no-rebuild
+  rm -rf "$DOKKU_LIB_ROOT/data/network-host"
+  run dokku network-host:report "$TEST_APP" --network-host-trigger-answers
+  assert_output --partial "missing"
   run dokku plugin:install
   assert_success
   run dokku plugin:install
   assert_success
-  run stat -c '%a' "$DOKKU_LIB_ROOT/config/network-host"
-  assert_output "755"
+  run stat -c '%a %U' "$DOKKU_LIB_ROOT/config/network-host" "$DOKKU_LIB_ROOT/data/network-host"
+  assert_output $'755 dokku\n755 dokku'
+  run dokku network-host:report "$TEST_APP" --network-host-trigger-answers
+  assert_output "in step"
+}
+
+@test "(install) an earlier release's apply=docker-options entries are removed, exactly those, and the triggers give them" {
+  dokku network-host:enable "$TEST_APP" --phases deploy,run --no-rebuild
+  dokku docker-options:add "$TEST_APP" deploy,run --network=host
+  dokku docker-options:add "$TEST_APP" deploy --restart=always
+  printf 'deploy --network=host\nrun --network=host' >"$DOKKU_LIB_ROOT/config/network-host/$TEST_APP/applied-docker-options"
+  printf 'docker-options' >"$DOKKU_LIB_ROOT/config/network-host/$TEST_APP/apply"
+  run dokku plugin:install
+  assert_success
+  assert_output --partial "network-host: $TEST_APP's arguments come from the plugin's triggers now"
+  run dokku docker-options:report "$TEST_APP" --docker-options-deploy
+  assert_output "--restart=always"
+  run dokku docker-options:report "$TEST_APP" --docker-options-run
+  assert_output ""
+  run ls "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP"
+  assert_output $'mode\nphases'
+  run plugin_args docker-args-process-run "$TEST_APP" dockerfile latest
+  assert_output "--network=host"
 }
 
 @test "(uninstall) only acts when the argument names this plugin" {
@@ -156,16 +189,36 @@ plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xar
   assert_success
   run test -e "$DOKKU_LIB_ROOT/config/network-host"
   assert_failure
+  run test -e "$DOKKU_LIB_ROOT/data/network-host"
+  assert_failure
 }
 
-@test "(dependencies) is satisfied by the Node.js on this machine" {
-  run "$PLUGIN_PATH/enabled/network-host/dependencies"
-  assert_success
-  assert_output ""
-}
 
 @test "(properties) files are 0600 in 0755 directories" {
   dokku network-host:gateway "$TEST_APP" --alias a.internal --no-rebuild
   run stat -c '%a' "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP" "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP/mode" "$DOKKU_LIB_ROOT/config/network-host/$TEST_APP/gateway-aliases"
   assert_output $'755\n600\n600'
+}
+
+@test "(scheduler-register-retired) what Dokku really passes: an empty container ID (herokuish), an empty app (kill_new), odd arguments" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  mkdir -p "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP/handoff"
+  for args in "$TEST_APP ''" "'' ''" "'' 0123456789ab 60" "$TEST_APP 0123456789ab" "$TEST_APP" ""; do
+    eval "set -- $args"
+    run --separate-stderr "$PLUGIN_PATH/enabled/network-host/scheduler-register-retired" "$@"
+    assert_success
+    assert_output ""
+    assert_stderr ""
+  done
+}
+
+@test "(post-container-create) service containers, builds, runs and apps without a previous container need nothing" {
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  for args in "service 0123456789ab $TEST_APP" "app 0123456789ab $TEST_APP build" "app 0123456789ab $TEST_APP run" "app 0123456789ab $TEST_APP deploy web" "app"; do
+    eval "set -- $args"
+    run --separate-stderr "$PLUGIN_PATH/enabled/network-host/post-container-create" "$@"
+    assert_success
+    assert_output ""
+    assert_stderr ""
+  done
 }

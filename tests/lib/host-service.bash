@@ -44,18 +44,19 @@ free_port() {
   return 1
 }
 
-# docker0_ip: the default bridge's gateway address as the daemon reports it (what host-gateway
-# resolves to), not read from the interface, so it matches what containers are told. On the
-# daemon's first start after boot (it created docker0 itself) the bridge's IPAM config lists no
-# Gateway; host-gateway then still resolves to docker0's address, which is read instead.
+# docker0_ip: the address Docker gives host-gateway, asked of Docker itself: the /etc/hosts line a container gets
+# for --add-host=probe:host-gateway. Never `docker network inspect bridge`'s Gateway, which a daemon that created
+# docker0 itself (the first start after boot) does not list. Cached per test file (one container run).
 docker0_ip() {
-  local ip
-  ip="$("${DOCKER_BIN:-/usr/bin/docker}" network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')" || return 1
-  if [[ -z "$ip" ]]; then
-    ip="$(ip -4 -o addr show dev docker0 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')"
+  local cache="${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/network-host-host-gateway" ip
+  if [[ -s "$cache" ]]; then
+    cat "$cache"
+    return 0
   fi
+  ip="$("${DOCKER_BIN:-/usr/bin/docker}" container run --rm --add-host=probe.host-gateway:host-gateway \
+    "${NETWORK_HOST_TEST_IMAGE:-network-host-test/busybox:latest}" awk '$2 == "probe.host-gateway" { print $1; exit }' /etc/hosts)" || return 1
   [[ -n "$ip" ]] || return 1
-  echo "$ip"
+  echo "$ip" | tee "$cache"
 }
 
 # host_service_start ADDR PORT [TEXT]: serve TEXT (default "hello world") as /index.html on
