@@ -405,7 +405,7 @@ json_get() {
   output="$json"; run json_get 'd.ports[0].fix'; assert_output ""
 }
 
-@test "(network-host:check) configuration: the k3s scheduler ignores docker options, said and exit 1; builder limits noted" {
+@test "(network-host:check) configuration: where the setting applies (k3s: not dokku run); builder limits noted" {
   require_docker
   gateway_mode
   port="$(free_port)"
@@ -415,10 +415,13 @@ json_get() {
   assert_success
   assert_output --partial "Builder:       pack"
   assert_output --partial "Note:          The pack builder does not support host entries (--add-host): build steps will not reach the host"
+  assert_output --partial "Note:          Applies to: builds, deploys and app.json tasks, dokku run and cron"
+  assert_output --regexp "Bridge: +host-gateway is [0-9.]+ \\(the"
   dokku scheduler:set "$APP" selected k3s >/dev/null
   check "$APP" --port "$port"
   dokku scheduler:set "$APP" selected >/dev/null
   dokku builder:set "$APP" selected >/dev/null
-  assert_failure 1
-  assert_output --partial "Problem:       The k3s scheduler ignores docker options: the gateway mode has no effect on its containers"
+  assert_output --partial "Scheduler:     k3s"
+  assert_output --partial "Note:          Applies to: pods (through a Kustomize component), builds, app.json tasks (containers on the Dokku server); not dokku run (its Kubernetes Job gets no Kustomize step)"
+  assert_output --partial "dokku run starts a Kubernetes Job that Dokku builds without its Kustomize step"
 }

@@ -18,7 +18,7 @@ without_node() {
   export STANDIN_SSH NETWORK_HOST_TESTS_DIR
   unshare -m bash -c '
     for node in /usr/bin/node /usr/local/bin/node; do [[ -e $node ]] && mount --bind "$0" "$node"; done
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v node >/dev/null && { echo "node is still there" >&2; exit 99; }
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin sh -c "command -v node" >/dev/null && { echo "node is still there" >&2; exit 99; }
     "$@"' "$BATS_TEST_TMPDIR/no-node" "$@"
 }
 
@@ -55,7 +55,7 @@ EOF
 
 # every_call: run each root call as the dokku user, printing its exit status and output
 every_call() {
-  local line
+  local line status
   while IFS= read -r line; do
     eval "set -- $line"
     local file="$1"
@@ -63,8 +63,8 @@ every_call() {
     printf '== %s\n' "$line"
     setpriv --reuid=dokku --regid=dokku --init-groups env HOME="$DOKKU_ROOT" PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
       DOKKU_ROOT="$DOKKU_ROOT" DOKKU_LIB_ROOT="$DOKKU_LIB_ROOT" PLUGIN_PATH="$PLUGIN_PATH" PLUGIN_ENABLED_PATH="$PLUGIN_PATH/enabled" \
-      DOCKER_BIN="$DOCKER_BIN" "$PLUGIN_PATH/enabled/network-host/$file" "$@" 2>&1 </dev/null
-    printf '== exit %s\n' "$?"
+      DOCKER_BIN="$DOCKER_BIN" "$PLUGIN_PATH/enabled/network-host/$file" "$@" 2>&1 </dev/null && status=0 || status=$?
+    printf '== exit %s\n' "$status"
   done < <(root_calls)
 }
 

@@ -131,6 +131,7 @@ plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xar
 @test "(apps:destroy) the settings and the plugin's data are removed (post-delete), also for an app in a global mode" {
   dokku network-host:set --global mode host
   mkdir -p "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP/handoff"
+  chown -R dokku:dokku "$DOKKU_LIB_ROOT/data/network-host"
   destroy_app
   run test -e "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP"
   assert_failure

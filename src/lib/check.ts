@@ -8,12 +8,12 @@ import { appContainerIds, snapshot, verifyApp } from './gather';
 import { info1, info2, verbose } from './log';
 import { webPort } from './model';
 import { handWrittenKind, scopedOptions } from './options';
-import { planContext } from './pipeline';
-import { planPhase } from './plan';
+import { configurationNotes, planContext } from './pipeline';
+import { needsBridgeAddress, planPhase } from './plan';
 import { deploysOnHost, GLOBAL, PHASES, tryResolve } from './properties';
 import { proxyNote } from './proxies';
 import { applies } from './report';
-import { exposureWarning, hostModeFindings } from './safety';
+import { hostModeFindings } from './safety';
 import { bridgeSubnet } from './bridge';
 import { proxyKind } from './proxies';
 
@@ -42,18 +42,13 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
     problems.push(`host-gateway needs Docker >= 20.10 (found ${version.version}): upgrade Docker or set an address with dokku network-host:set ${app} gateway-ip <ip>`);
   }
   if (config.mode !== 'off') notes.push(`Applies to: ${applies(config, facts.scheduler)}`);
-  if (config.mode !== 'off' && facts.builder) {
-    const warning = planPhase(config, 'build', { builder: facts.builder, bridgeAddress: 'x' }).warning;
-    if (warning) notes.push(warning);
-  }
   const currentlyHost = engine?.containers.get(web ?? '')?.networkMode === 'host';
   const findings = hostModeFindings({ facts, config, host, configs: new Map([...host.apps.keys()].map((a) => [a, tryResolve(host.apps.get(a)!.settings, host.global).config])), atDeploy: currentlyHost });
   problems.push(...findings.errors);
-  notes.push(...findings.warnings);
+  notes.push(...findings.warnings, ...configurationNotes(facts, config, host));
   if (deploysOnHost(config)) {
     const port = webPort(facts);
-    notes.push(`Proxy: ${proxyNote(facts.proxyType, port, host.bridge?.address)}`);
-    notes.push(exposureWarning(app, port, proxyKind(facts.proxyType)));
+    if (proxyKind(facts.proxyType) !== 'label') notes.push(`Proxy: ${proxyNote(facts.proxyType, port, host.bridge?.address)}`);
     if (port !== undefined && classifyListener(host.listeners, port) === 'all' && currentlyHost) notes.push(`Port ${port} is open on every interface of this host right now`);
   }
   for (const entry of scopedOptions(facts.options, PHASES)) {
@@ -62,7 +57,7 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
 
   const bridgeIp = host.bridge?.address ?? '172.17.0.1';
   const subnet = (engine?.bridgeFacts && bridgeSubnet(engine.bridgeFacts)) ?? '172.17.0.0/16';
-  if (!host.bridge?.address) problems.push(`The address of host-gateway is unknown: ${host.bridge?.error}`);
+  if (!host.bridge?.address && needsBridgeAddress(config)) problems.push(`The address of host-gateway is unknown, so gateway builds fail: ${host.bridge?.error}`);
   const image = (web && (await containerImage(web))) || `dokku/${app}:latest`;
   const hasImage = version.version ? await imageExists(image) : false;
   const runArgs = planPhase(config, 'run', planContext(facts, config, host)).args;

@@ -130,7 +130,13 @@ function k3sFindings(facts: AppFacts, config: Config, errors: string[], warnings
   }
 }
 
-/** notesFor are what the operator should know about an app's configuration: where it applies, proxies, exposure. */
+/** configurationNotes are what the operator should know about an app's configuration: builders, k3s, proxies, exposure. */
+export function configurationNotes(facts: AppFacts, config: Config, host: HostFacts): string[] {
+  const warnings: string[] = [];
+  notesFor(facts, config, host, warnings);
+  return warnings;
+}
+
 function notesFor(facts: AppFacts, config: Config, host: HostFacts, warnings: string[]): void {
   if (config.mode === 'off') return;
   if (config.phases.includes('build') && facts.builder) {
