@@ -76,7 +76,7 @@ every_call() {
   assert_success
   run cat "$BATS_TEST_TMPDIR/without-node"
   refute_output --partial "Node.js is missing"
-  assert_output_contains "== exit 10" 2
+  assert_output_contains "== exit 10" 3
   assert_output --partial "$APP network-host information"
   # a global setting whose mode is off must not start Node for every app either
   dokku network-host:set --global mode off >/dev/null
