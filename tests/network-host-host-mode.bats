@@ -17,6 +17,15 @@ answers() { timeout 3 wget -qO- "http://127.0.0.1:$1/" 2>/dev/null; }
 web_id() { "$DOCKER_BIN" inspect -f '{{.Id}}' "$(<"$DOKKU_ROOT/$TEST_APP/CONTAINER.web.1")"; }
 report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
 
+# deployed_in_host_mode: the test's app deployed in host mode on WEB_PORT; its web container's ID in $previous
+deployed_in_host_mode() {
+  require_docker
+  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  deploy_app "$TEST_APP"
+  previous=$(web_id)
+}
+
 # watch PORT FILE: every 0.2 s, append to FILE what the port answers ("-" for no answer), until FILE.stop exists
 watch_port() {
   while [[ ! -e "$2.stop" ]]; do
@@ -57,11 +66,7 @@ watch_port() {
 }
 
 @test "(host mode) a broken release leaves the previous container serving: nothing else answers, and it serves after" {
-  require_docker
-  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
-  dokku network-host:enable "$TEST_APP" --no-rebuild
-  deploy_app "$TEST_APP"
-  previous=$(web_id)
+  deployed_in_host_mode
   # A release whose web process exits at once: its checks fail.
   broken="$BATS_TEST_TMPDIR/broken"
   cp -a "$NETWORK_HOST_TESTS_DIR/fixtures/apps/hello" "$broken"
@@ -105,11 +110,7 @@ watch_port() {
 }
 
 @test "(host mode) ps:scale web=2 is refused before any container is touched, on every deploy, naming ps:scale APP web=1" {
-  require_docker
-  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
-  dokku network-host:enable "$TEST_APP" --no-rebuild
-  deploy_app "$TEST_APP"
-  previous=$(web_id)
+  deployed_in_host_mode
   run dokku ps:scale "$TEST_APP" web=2
   assert_failure
   assert_output --partial "The deploy of $TEST_APP is refused by network-host:"
@@ -148,11 +149,7 @@ watch_port() {
 }
 
 @test "(host mode) a datastore link added after host mode was enabled fails the next deploy early, with both fixes" {
-  require_docker
-  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
-  dokku network-host:enable "$TEST_APP" --no-rebuild
-  deploy_app "$TEST_APP"
-  previous=$(web_id)
+  deployed_in_host_mode
   # what postgres:link writes (dokku-postgres common-functions: build, deploy and run)
   dokku docker-options:add "$TEST_APP" build,deploy,run "--link dokku.postgres.main:dokku-postgres-main"
   run dokku ps:restart "$TEST_APP"

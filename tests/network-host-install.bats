@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Installed as a new user would: `dokku plugin:install <git url>` clones the repository and has no build step
-# (contract §1.5), so this proves the committed build is complete. Uses the last commit, not the working tree.
+# (plugins/plugin/subcommands/install), so this proves the committed build is complete. Uses the last commit, not
+# the working tree.
 load test_helper
 
 setup_file() {
@@ -25,8 +26,22 @@ teardown_file() { teardown_dokku; }
   assert_line "--network=host"
   run dokku network-host:report installed-app --network-host-deploy-args
   assert_output "--network=host"
+  # what the plugin wrote into other plugins' stores goes with it, and nothing else
+  dokku domains:set-global dokku.me >/dev/null
+  create_app labelled-app
+  dokku ports:set labelled-app http:80:5077 >/dev/null
+  dokku proxy:set labelled-app traefik >/dev/null
+  dokku traefik:labels:add labelled-app traefik.http.middlewares.mine.headers.customrequestheaders.X-Mine yes >/dev/null
+  dokku network-host:enable labelled-app --no-rebuild >/dev/null
+  run dokku traefik:labels:show labelled-app
+  assert_output --partial "labelled-app-web-host-network"
   run dokku plugin:uninstall network-host
   assert_success
   run test -e "$DOKKU_LIB_ROOT/config/network-host"
   assert_failure
+  run test -e "$DOKKU_LIB_ROOT/data/network-host"
+  assert_failure
+  run dokku traefik:labels:show labelled-app
+  refute_output --partial "host-network"
+  assert_output --partial "X-Mine=yes"
 }

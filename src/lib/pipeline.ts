@@ -235,10 +235,8 @@ export function planClone(oldApp: string, newApp: string, host: HostFacts): Plan
   const source = host.apps.get(oldApp);
   if (!source) return plan;
   const settings: Settings = { ...source.settings };
-  const clone: AppFacts = { ...source, app: newApp, settings, ownLabels: {}, traefikLabels: {} };
-  const config = tryResolve(settings, host.global).config;
-  const sourceConfig = tryResolve(source.settings, host.global).config;
-  if (deploysOnHost(config) && deploysOnHost(sourceConfig) && webPort(clone) !== undefined && webPort(clone) === webPort(source)) {
+  // The clone has its source's settings and ports, so in host mode it would bind the source's port.
+  if (deploysOnHost(tryResolve(settings, host.global).config) && webPort(source) !== undefined) {
     settings.mode = 'off';
     plan.warnings.push(
       `${newApp} would bind port ${webPort(source)} like ${oldApp} with host networking, so it gets mode off. Give it another port, then: dokku network-host:enable ${newApp}`,
