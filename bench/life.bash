@@ -10,6 +10,7 @@
 # variable is set (it is exported here and survives the user switch, like `sudo -E`), then execs the real node: for
 # every other process on the machine it is a transparent extra `sh` start. Whatever was at /usr/local/bin/node before
 # is put back on exit; a lock keeps two bench runs from installing it at once.
+# shellcheck source-path=SCRIPTDIR
 set -eo pipefail
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 wrapper=/usr/local/bin/node
@@ -17,6 +18,7 @@ secure_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # test_helper.bash is written for bats: `load X` sources X.bash, and its helpers report errors with bats-support's
 # `fail`. Sourcing it keeps the deploy step identical to the bats tests' deploy_app, whatever that becomes.
+# shellcheck disable=SC1090 # bats' load: the path is its argument
 load() { source "$1.bash"; }
 # shellcheck source=../tests/test_helper.bash
 source "$bench_dir/../tests/test_helper.bash"
@@ -90,6 +92,7 @@ step() {
   printf '%s %d %.1f\n' "$name" "$((after - before))" "$(bc <<<"$EPOCHREALTIME - $start")"
 }
 
+# shellcheck disable=SC2119 # no extra setup flags
 setup_dokku >/dev/null
 step apps:create create_app "$app"
 step deploy deploy_app "$app"
