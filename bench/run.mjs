@@ -1,92 +1,199 @@
-// `make bench`: trigger latency and report scale as ratios against baselines measured in the same run (issue 6).
-// Each figure is a median of RUNS runs; subject and baseline runs are interleaved so machine noise hits both alike.
+// `make bench`: the plugin's speed as ratios against baselines measured in the same run, never absolute timings.
+// Every figure is a median over runs with a distribution-free interval; a bound fails only when the whole interval is
+// past it, so noise can widen an interval but cannot flip a verdict. Exit status 1 iff a bound is exceeded by its
+// whole interval or a check fails (wrong trigger output, more than one Docker call, a subject that errors).
+// Parts: stats.mjs (statistics), measure.mjs (timing, interleaved pairs), triggers.mjs (docker-args triggers),
+// scaling.mjs (report growth), life.bash (Node starts over an app's life through the Dokku stand-in), config.mjs.
+//
+//   BENCH_RUNS=N, BENCH_SIZES=a,b,…   run counts and report sizes (bench/config.mjs)
+//   BENCH_LIFE=0                      skip the app-life Node count (about a minute: it deploys through the stand-in)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILDS, EXCESS_BOUND, RUNS, SIZES, SWEEPS, TRIGGER_BOUND } from './config.mjs';
+import { pairs, run, runCpu, subject, SubjectError } from './measure.mjs';
+import { fakeDocker, sandboxes, sweeps } from './scaling.mjs';
+import { verdict } from './stats.mjs';
+import { check, configuredApps, PHASES } from './triggers.mjs';
 
-const RUNS = Math.max(30, Number(process.env.BENCH_RUNS || 31));
-const root = process.cwd();
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const time = (command, args, env) => {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-  return { ms, stdout: result.stdout.toString() };
+const started = Date.now();
+const repo = dirname(dirname(fileURLToPath(import.meta.url)));
+process.chdir(repo);
+
+// --- the table -------------------------------------------------------------------------------------------------------
+const rows = [];
+const failures = new Set();
+const notes = []; // failure reasons, numbered under the table so it stays narrow
+const ms = (x) => (x >= 100 ? `${x.toFixed(0)} ms` : x >= 10 ? `${x.toFixed(1)} ms` : `${x.toFixed(2)} ms`);
+const times = (x, digits = 2) => `${x.toFixed(digits)}×`;
+const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+const span = (s, fmt) => `${fmt(s.low)} – ${fmt(s.high)}`;
+const apps = (n) => `${n} app${n === 1 ? '' : 's'}`;
+const row = (figure, cells = {}) => rows.push({ figure, median: '', interval: '', baseline: '', ratio: '', bound: '', verdict: '', ...cells });
+const failed = (figure, why) => {
+  failures.add(figure);
+  notes.push(why);
+  return `FAIL [${notes.length}]`;
 };
-const compare = (subject, baseline, runs = RUNS) => {
-  const s = [];
-  const b = [];
-  for (let i = 0; i < runs; i++) {
-    b.push(baseline().ms);
-    s.push(subject().ms);
-  }
-  return { subject: median(s), baseline: median(b), ratio: median(s) / median(b) };
+const fail = (figure, why, cells = {}) => row(figure, { ...cells, verdict: failed(figure, why) });
+/** judged gives a bounded figure its bound and verdict (OVER only when the whole interval is past the bound). */
+const judged = (figure, interval, bound, fmt) => {
+  const v = verdict(interval, bound);
+  if (v === 'OVER') failures.add(figure);
+  return { bound: `≤ ${fmt(bound)}`, verdict: v };
 };
+const pairRow = (figure, r, baselineName, bound) =>
+  row(figure, {
+    median: ms(r.subject.median),
+    interval: span(r.subject, ms),
+    baseline: `${baselineName} ${ms(r.baseline.median)}`,
+    ratio: `${times(r.ratio.median)} (${span(r.ratio, times)})`,
+    ...(bound === undefined ? {} : judged(figure, r.ratio, bound, times)),
+  });
 
 const sandbox = mkdtempSync(join(tmpdir(), 'network-host-bench-'));
-const env = { DOKKU_LIB_ROOT: join(sandbox, 'lib'), DOKKU_ROOT: join(sandbox, 'home') };
-const config = (app, key, value) => {
-  mkdirSync(join(env.DOKKU_LIB_ROOT, 'config/network-host', app), { recursive: true });
-  writeFileSync(join(env.DOKKU_LIB_ROOT, 'config/network-host', app, key), value);
+const sh = subject('sh', ['-c', 'true']);
+const node0 = subject('node', ['-e', '0']);
+let standin;
+let scaleNote;
+
+// 1. The docker-args triggers, run as plugn runs them (the root executables), against a bare `sh` start.
+function triggerFigures() {
+  standin = configuredApps(repo, sandbox);
+  for (const kind of ['plain', 'gateway', 'host']) {
+    for (const [phase, argsOf] of PHASES) {
+      const figure = `docker-args-process-${phase}, ${kind === 'plain' ? 'app without settings' : `${kind} app`}`;
+      const file = join(repo, `docker-args-process-${phase}`);
+      const args = argsOf(standin.apps[kind]);
+      const wrong = check(file, args, standin.env, standin.expected[kind][phase]);
+      if (wrong?.startsWith('exit ')) {
+        fail(figure, wrong, { bound: `≤ ${times(TRIGGER_BOUND)}` });
+        continue;
+      }
+      pairRow(figure, pairs(subject(file, args, standin.env), sh, RUNS), 'sh -c true', TRIGGER_BOUND);
+      if (wrong) rows.at(-1).verdict = failed(figure, wrong);
+    }
+  }
+}
+
+// 2. `network-host:report` (every app) over growing numbers of apps, with a DOCKER_BIN that counts its calls.
+function reportFigures() {
+  const docker = fakeDocker(sandbox);
+  const boxes = sandboxes(join(sandbox, 'report'), SIZES, repo);
+  const reportArgs = (box) => [join(repo, 'subcommands/report'), ['network-host:report'], { ...box.env, DOCKER_BIN: docker.bin }];
+  for (const box of boxes) {
+    docker.reset();
+    let out;
+    try {
+      out = run(...reportArgs(box)).stdout;
+    } catch (error) {
+      if (!(error instanceof SubjectError)) throw error;
+      fail(`network-host:report, ${apps(box.count)}`, error.message);
+      return;
+    }
+    // Dokku's report format (common.ReportSingleApp): one `=====> APP …` header per app
+    const headers = out.split('\n').filter((l) => l.startsWith('=====> app-')).length;
+    box.calls = docker.count();
+    box.check = headers !== box.count ? `reported ${headers} apps of ${box.count}` : box.calls > 1 ? `${box.calls} Docker calls (at most 1)` : null;
+  }
+  const sweep = sweeps(boxes, (box) => () => runCpu(...reportArgs(box)), () => runCpu('node', ['-e', '0']), SWEEPS);
+  sweep.perSize.forEach((size, i) => {
+    const box = boxes[i];
+    const figure = `network-host:report, ${apps(size.count)}`;
+    const cells = {
+      median: ms(size.wall.median),
+      interval: span(size.wall, ms),
+      baseline: `node -e 0 ${ms(sweep.baselineWall.median)}`,
+      ratio: `${times(size.ratio.median, 1)} (${span(size.ratio, (x) => times(x, 1))})`,
+      bound: '≤ 1 Docker call',
+    };
+    if (box.check) fail(figure, box.check, cells);
+    else row(figure, { ...cells, verdict: `ok (${box.calls} call${box.calls === 1 ? '' : 's'})` });
+  });
+  const perApp = (x) => `${x.toFixed(3)} ms`;
+  row(`report, cost per app, CPU time (least squares, ${SIZES.join('/')})`, {
+    median: perApp(sweep.perItem.median),
+    interval: span(sweep.perItem, perApp),
+    baseline: `node -e 0 CPU ${ms(sweep.baselineCpu.median)}`,
+    ratio: `${times(sweep.perItemRatio.median)} (${span(sweep.perItemRatio, times)}) per 1000 apps`,
+  });
+  row(`report, cost per app, wall time (least squares, ${SIZES.join('/')})`, { median: perApp(sweep.perItemWall.median), interval: span(sweep.perItemWall, perApp) });
+  const figure = `report, ${SIZES.at(-1)} apps: CPU time above the line through ${SIZES.slice(0, -1).join('/')}`;
+  row(figure, { median: pct(sweep.excess.median), interval: span(sweep.excess, pct), ...judged(figure, sweep.excess, EXCESS_BOUND, pct) });
+  // How far the growth sits above the noise: the smallest step against the whole spread of the runs at its start.
+  const k = SIZES.slice(1).reduce((best, n, i) => (n - SIZES[i] < SIZES[best + 1] - SIZES[best] ? i : best), 0);
+  const step = sweep.perItem.median * (SIZES[k + 1] - SIZES[k]);
+  const { min, max } = sweep.perSize[k].cpu;
+  scaleNote =
+    `report: the smallest step, ${SIZES[k]}→${SIZES[k + 1]} apps, adds ${ms(step)} of CPU time, ` +
+    `${(step / (max - min)).toFixed(1)}× the whole spread of the ${apps(SIZES[k])} runs (${ms(min)} – ${ms(max)})`;
+}
+
+// 3. `make build` (node build.mjs) and the built sizes.
+function buildFigures() {
+  pairRow('make build (node build.mjs)', pairs(subject('node', ['build.mjs']), node0, BUILDS), 'node -e 0');
+  let total = 0;
+  for (const dir of ['subcommands', 'triggers', '']) {
+    for (const name of dir ? readdirSync(dir).sort() : ['commands']) {
+      const path = dir ? `${dir}/${name}` : name;
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) row(`size ${path}`, { median: `→ ${readlinkSync(path)}` });
+      else if (stat.isFile()) {
+        total += stat.size;
+        row(`size ${path}`, { median: `${(stat.size / 1024).toFixed(1)} KiB` });
+      }
+    }
+  }
+  row('size, total of the files above', { median: `${(total / 1024).toFixed(1)} KiB` });
+}
+
+// 4. Node starts over the whole life of an app that never uses the plugin (bench/life.bash).
+function lifeFigures() {
+  const life = spawnSync('bash', [join(repo, 'bench/life.bash')], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  let starts = 0;
+  for (const [name, count, seconds] of life.stdout.toString().trim().split('\n').filter(Boolean).map((l) => l.split(' '))) {
+    starts += Number(count);
+    row(`Node starts, app never using the plugin: ${name} (${seconds} s)`, { median: count });
+  }
+  const figure = 'Node starts, app never using the plugin: whole life';
+  const cells = { median: String(starts), bound: '= 0' };
+  if (life.status !== 0) fail(figure, `bench/life.bash exit ${life.status}: ${life.stderr.toString().trim().split('\n').slice(-3).join(' / ')}`, cells);
+  else if (starts !== 0) row(figure, { ...cells, verdict: failed(figure, `${starts} Node start(s); the steps above say where`).replace('FAIL', 'OVER') });
+  else row(figure, { ...cells, verdict: 'ok' });
+}
+
+// Each part runs even when an earlier one breaks; an unexpected error fails that part in the table.
+const part = (name, body) => {
+  try {
+    body();
+  } catch (error) {
+    fail(name, error.message.split('\n')[0]);
+  }
 };
-const trigger = (app) => () => time(join(root, 'docker-args-process-deploy'), [app, 'dockerfile', 'latest', 'web', '1'], env);
-const rows = [];
-const row = (name, r, bound) =>
-  rows.push([name, `${r.subject.toFixed(2)} ms`, `${r.baseline.toFixed(2)} ms`, `${r.ratio.toFixed(2)}×`, bound ? `≤ ${bound}× ${r.ratio <= bound ? 'ok' : 'OVER'}` : '']);
-
-mkdirSync(env.DOKKU_ROOT, { recursive: true });
-// 1. An app with no setting and no global mode: the sh entry answers without starting Node.
-row('trigger, unconfigured app (vs sh -c true)', compare(trigger('plain'), () => time('sh', ['-c', 'true'])), 2);
-// 2. A configured app: Node starts, reads the store and prints the arguments.
-config('hosted', 'mode', 'host');
-if (trigger('hosted')().stdout !== ' --network=host') throw new Error('configured trigger printed the wrong arguments');
-row('trigger, configured app (vs node -e 0)', compare(trigger('hosted'), () => time('node', ['-e', '0'])), 1.25);
-
-// 3. The report over many apps, with a DOCKER_BIN that counts its calls (and answers like docker does with nothing to inspect).
-const calls = join(sandbox, 'docker-calls');
-const fakeDocker = join(sandbox, 'docker');
-writeFileSync(fakeDocker, `#!/bin/sh\necho "$*" >> "${calls}"\necho '[]'\n`);
-chmodSync(fakeDocker, 0o755);
-const report = () => time(join(root, 'subcommands/report'), ['network-host:report'], { ...env, DOCKER_BIN: fakeDocker });
-const node0 = () => time('node', ['-e', '0']);
-let made = 0;
-const scale = [];
-for (const count of [250, 500, 1000]) {
-  for (; made < count; made++) {
-    const app = `app-${made}`;
-    mkdirSync(join(env.DOKKU_ROOT, app));
-    writeFileSync(join(env.DOKKU_ROOT, app, `CONTAINER.web.1`), `${made.toString(16).padStart(12, '0')}\n`);
-    if (made % 3 === 0) config(app, 'mode', made % 2 ? 'host' : 'gateway');
+try {
+  part('docker-args triggers', triggerFigures);
+  part('network-host:report', reportFigures);
+  part('make build', buildFigures);
+  if (process.env.BENCH_LIFE !== '0') part('Node starts, app never using the plugin', lifeFigures);
+} finally {
+  try {
+    standin?.teardown();
+  } catch {
+    // best effort: the stand-in root lies in the sandbox, removed next
   }
-  rmSync(calls, { force: true });
-  report();
-  const dockerCalls = readFileSync(calls, 'utf8').trim().split('\n').length;
-  const r = compare(report, node0);
-  scale.push({ count, ...r, dockerCalls });
-  rows.push([`report, ${count} apps (vs node -e 0)`, `${r.subject.toFixed(1)} ms`, `${r.baseline.toFixed(2)} ms`, `${r.ratio.toFixed(1)}×`, `${dockerCalls} docker call(s)`]);
+  rmSync(sandbox, { recursive: true, force: true });
 }
-// Linear growth: each extra app costs the same from 250→500 as from 500→1000 (a quadratic report would double it).
-const slope = (a, b) => (b.subject - a.subject) / (b.count - a.count);
-const [s1, s2] = [slope(scale[0], scale[1]), slope(scale[1], scale[2])];
-rows.push(['report, ms per extra app 250→500 vs 500→1000', `${s1.toFixed(3)} → ${s2.toFixed(3)} ms`, '', `${(s2 / s1).toFixed(2)}×`, `≤ 1.5× ${s2 / s1 <= 1.5 ? 'ok' : 'OVER'}`]);
 
-// 4. Build time and sizes.
-const build = compare(() => time('node', ['build.mjs']), node0);
-rows.push(['make build (vs node -e 0)', `${build.subject.toFixed(0)} ms`, `${build.baseline.toFixed(2)} ms`, `${build.ratio.toFixed(1)}×`, '']);
-for (const dir of ['triggers', 'subcommands']) {
-  for (const name of readdirSync(dir)) {
-    const stat = statSync(join(dir, name));
-    if (stat.isFile()) rows.push([`size ${dir}/${name}`, `${(stat.size / 1024).toFixed(1)} KiB`, '', '', '']);
-  }
-}
-rmSync(sandbox, { recursive: true, force: true });
-
-const header = ['figure', 'median', 'baseline', 'ratio', 'bound'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-console.log(`median of ${RUNS} runs per figure, node ${process.version}`);
-console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
-const over = rows.filter((r) => r[4].includes('OVER'));
-if (over.length || scale.some((s) => s.dockerCalls > 1)) process.exitCode = 1;
+const header = { figure: 'figure', median: 'median', interval: 'interval', baseline: 'baseline', ratio: 'ratio (interval)', bound: 'bound', verdict: 'verdict' };
+const keys = Object.keys(header);
+const widths = keys.map((k) => Math.max(...[header, ...rows].map((r) => r[k].length)));
+const line = (r) => `| ${keys.map((k, i) => r[k].padEnd(widths[i])).join(' | ')} |`;
+console.log(`node ${process.version}; triggers ${RUNS} pairs, report ${SWEEPS} sweeps, build ${BUILDS} pairs; interval: order-statistic ≥95 % confidence interval of the median`);
+console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+notes.forEach((note, i) => console.log(`[${i + 1}] ${note}`));
+if (scaleNote) console.log(scaleNote);
+const took = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+console.log(failures.size ? `verdict: FAIL, ${failures.size} figure(s) over their bound or failed; ${took}` : `verdict: ok, every bound holds; ${took}`);
+process.exitCode = failures.size ? 1 : 0;
