@@ -12,6 +12,7 @@ setup_file() {
 [{"Name":"ip-10-0-0-5-a1b2c","Roles":["control-plane","etcd","master"],"Ready":true,"RemoteHost":"","Version":"v1.32.4+k3s1"},
  {"Name":"ip-10-0-0-6-d3e4f","Roles":["worker"],"Ready":true,"RemoteHost":"ssh://root@10.0.0.6","Version":"v1.32.4+k3s1"}]
 EOF
+  chown -R dokku:dokku "$DOKKU_LIB_ROOT/data/scheduler-k3s"
 }
 teardown_file() { teardown_dokku; }
 

@@ -32,7 +32,7 @@ teardown_file() {
 }
 
 setup() {
-  : >"$K3S_PROBE_LOG"
+  : >"$K3S_PROBE_LOG" && chmod 0666 "$K3S_PROBE_LOG"
   create_app >/dev/null
   dokku scheduler:set "$TEST_APP" selected k3s >/dev/null
   SRC="$BATS_TEST_TMPDIR/src"
@@ -201,6 +201,8 @@ probe_log() { cat "$K3S_PROBE_LOG"; }
   mkdir -p "$DATA/kustomization"
   printf 'resources:\n- rendered.yaml\npatches:\n- path: replicas.yaml\n' >"$DATA/kustomization/kustomization.yaml"
   printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s-web\nspec:\n  replicas: 5\n' "$TEST_APP" >"$DATA/kustomization/replicas.yaml"
+  # written by this (root) test where the dokku user writes on a Dokku host
+  chown -R dokku:dokku "$DOKKU_LIB_ROOT/data/scheduler-k3s"
   cp "$SRC/Dockerfile" "$BATS_TEST_TMPDIR/Dockerfile.good"
   echo "RUN false" >>"$SRC/Dockerfile"
   run deploy_app "$TEST_APP" "$SRC"
@@ -229,7 +231,7 @@ probe_log() { cat "$K3S_PROBE_LOG"; }
 @test "(standin-k3s) ps:restart and the deploy trigger render from the persistent root, with no extraction" {
   user_kustomization 3
   deploy_app "$TEST_APP" "$SRC" >/dev/null 2>&1
-  : >"$K3S_PROBE_LOG"
+  : >"$K3S_PROBE_LOG" && chmod 0666 "$K3S_PROBE_LOG"
   sed -i 's/replicas: 3/replicas: 6/' "$DATA/kustomization/replicas.yaml"
   rm "$DATA/kustomization/rendered.yaml"
   run dokku ps:restart "$TEST_APP"
