@@ -445,10 +445,8 @@ b.label=two" ]]
   assert_line "-----> Nginx support is disabled for app ($APP)"
   assert_line "-----> Deleting nginx.conf"
   [[ ! -e "$DOKKU_ROOT/$APP/nginx.conf" && ! -e "$DOKKU_ROOT/$APP/VHOST" ]]
-  # as in Dokku, nginx is not reloaded for an app whose proxy is disabled: it keeps the old
-  # config until its next reload
-  run http_get "$APP_PORT" "$APP.dokku.me"
-  assert_output "hello from the app"
+  # as in Dokku, the app restarts (app-restart) and nginx, not reloaded for an app whose proxy is
+  # disabled, keeps the old config until its next reload
   run dokku nginx:reload
   assert_success
   run http_get "$APP_PORT" "$APP.dokku.me"
