@@ -8,7 +8,7 @@
 //   BENCH_RUNS=N, BENCH_SIZES=a,b,…   run counts and report sizes (bench/config.mjs)
 //   BENCH_LIFE=0                      skip the app-life Node count (about a minute: it deploys through the stand-in)
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,8 @@ const pairRow = (figure, r, baselineName, bound) =>
   });
 
 const sandbox = mkdtempSync(join(tmpdir(), 'network-host-bench-'));
+// The stand-in root inside is the dokku user's, as on a Dokku host: that user must be able to reach it.
+chmodSync(sandbox, 0o755);
 const sh = subject('sh', ['-c', 'true']);
 const node0 = subject('node', ['-e', '0']);
 let standin;

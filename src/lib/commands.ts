@@ -9,7 +9,7 @@ import { appContainerIds, appFacts, isDeployed, snapshot, verifyApp, visibleApps
 import { info1, info2Quiet, verbose, warn } from './log';
 import { planContext, planSettings, type Plan } from './pipeline';
 import { GLOBAL, isKey, KEYS, normalizeValue, PLUGIN, showValue, tryResolve, type Key, type Mode, type Settings } from './properties';
-import { appReportFlags, globalReportFlags, parseReportArgs, redeploys, renderReport, touches } from './report';
+import { appReportFlags, globalReportFlags, parseReportArgs, redeploys, renderReport, reportHeader, touches, untouchedBlock } from './report';
 import { readSettings } from './store';
 
 /** input validates one typed value (nothing is written before every value of a command is valid). */
@@ -111,13 +111,20 @@ export async function commandReport(args: string[]): Promise<number> {
     return 0;
   }
   const global = readSettings(GLOBAL);
-  const touched = apps.filter((name) => touches(readSettings(name), global));
+  const settingsOf = new Map(apps.map((name) => [name, readSettings(name)]));
+  const touched = apps.filter((name) => touches(settingsOf.get(name)!, global));
   // One Docker call for the whole report: the bridge address and the touched apps' containers.
   const ids = touched.flatMap((name) => appContainerIds(name));
   const { host, engine } = touched.length ? await snapshot({ apps: touched, bridge: true, containers: ids }) : { host: undefined, engine: undefined };
+  // Every app the plugin does not touch has the same block (the sh report entry prints it too): rendered once.
+  const untouched = format === 'stdout' && infoFlag === undefined ? untouchedBlock(global) : undefined;
+  const touchedSet = new Set(touched);
   const output = apps.map((name) => {
-    const settings = readSettings(name);
-    if (!host || !touched.includes(name)) return renderReport({ target: name, flags: appReportFlags({ app: name, settings, global, context: {} }), infoFlag, format, quiet });
+    const settings = settingsOf.get(name)!;
+    if (!host || !touchedSet.has(name)) {
+      if (untouched !== undefined) return (quiet ? '' : reportHeader(name)) + untouched;
+      return renderReport({ target: name, flags: appReportFlags({ app: name, settings, global, context: {} }), infoFlag, format, quiet });
+    }
     const facts = host.apps.get(name) ?? appFacts(name);
     const containers = engine && !engine.error ? appContainerIds(name).flatMap((id) => engine.containers.get(id) ?? []) : undefined;
     const answerTarget = facts.derived || Object.keys(settings).length ? name : GLOBAL;

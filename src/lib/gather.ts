@@ -13,10 +13,18 @@ import { DEFAULT_SCOPE, type DockerOptions } from './options';
 import { GLOBAL, PHASES, type Phase } from './properties';
 import { checkAppName, dokkuRoot, isDir, libRoot, listDir, readRecord, readSettings, readText, targetDataDir } from './store';
 
+const read = (plugin: string, target: string, key: string): string | undefined => readText(join(libRoot(), 'config', plugin, target, key))?.replace(/\n$/, '');
+// Global values are the same for every app of one snapshot.
+const globals = new Map<string, string | undefined>();
+const globalValue = (plugin: string, key: string): string | undefined => {
+  const name = `${plugin}/${key}`;
+  if (!globals.has(name)) globals.set(name, read(plugin, GLOBAL, key));
+  return globals.get(name);
+};
+
 /** property reads another plugin's stored value for an app, else its global value (the `computed` value of its report). */
 function property(plugin: string, app: string, key: string, withGlobal = true): string {
-  const read = (target: string): string | undefined => readText(join(libRoot(), 'config', plugin, target, key))?.replace(/\n$/, '');
-  return read(app) || (withGlobal ? read(GLOBAL) : undefined) || '';
+  return read(plugin, app, key) || (withGlobal ? globalValue(plugin, key) : undefined) || '';
 }
 
 const listProperty = (plugin: string, app: string, key: string): string[] => property(plugin, app, key, false).split('\n').filter((l) => l.trim() !== '');
@@ -134,6 +142,7 @@ export interface Snapshot {
 
 /** snapshot reads the host facts once, plus what the caller wants. */
 export async function snapshot(wanted: Wanted = {}): Promise<Snapshot> {
+  globals.clear();
   const apps = new Map((wanted.apps ?? allApps()).map((app) => [app, appFacts(app)]));
   const engine = wanted.bridge || wanted.containers?.length ? await inspectEngine(wanted.containers ?? []) : undefined;
   const anyK3s = [...apps.values()].some((f) => f.scheduler === 'k3s');

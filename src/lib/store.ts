@@ -29,7 +29,9 @@ const safeTarget = (target: string): string => {
 export const settingsDir = (target: string): string => join(configDir(), safeTarget(target));
 export const targetDataDir = (target: string): string => join(dataDir(), safeTarget(target));
 
+/** readText is a file's text, or undefined when there is none (most looked-for files do not exist: no exception then). */
 export const readText = (path: string): string | undefined => {
+  if (!existsSync(path)) return undefined;
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -46,6 +48,7 @@ export const isDir = (path: string): boolean => {
 };
 
 export const listDir = (path: string): string[] => {
+  if (!existsSync(path)) return [];
   try {
     return readdirSync(path);
   } catch {
@@ -57,8 +60,9 @@ export const listDir = (path: string): string[] => {
 export function readSettings(target: string): Settings {
   const dir = settingsDir(target);
   const settings: Settings = {};
+  const names = listDir(dir);
   for (const key of KEYS) {
-    const text = readText(join(dir, key));
+    const text = names.includes(key) ? readText(join(dir, key)) : undefined;
     if (text !== undefined) settings[key] = text.replace(/\n$/, '');
   }
   return settings;
