@@ -17,7 +17,7 @@ export function bridgeAddress() {
   return match[1];
 }
 
-/** PHASES are the three triggers with the arguments Dokku passes them (contract §3.3). */
+/** PHASES are the three triggers with the arguments Dokku passes them (plugins/scheduler-docker-local, plugins/builder-*). */
 export const PHASES = [
   ['deploy', (app) => [app, 'dockerfile', 'latest', 'web', '1']],
   ['run', (app) => [app, 'dockerfile', 'latest']],

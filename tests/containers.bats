@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Real containers on a real Docker engine, through the Dokku stand-in and the plugin only (issue 3):
+# Real containers on a real Docker engine, through the Dokku stand-in and the plugin only:
 # what an app can reach on the host in each mode and phase, the seed's experiments end to end.
 # Nothing here sets up by hand what the plugin should do: every container is created by a deploy,
 # a `dokku run` or the plugin's own rebuild hook. Each test starts its own host services (free

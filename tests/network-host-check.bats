@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# network-host:check (issue 5): for the app's computed mode and each --port, the configuration, who
+# network-host:check: for the app's computed mode and each --port, the configuration, who
 # listens on the host (/proc/net/tcp), what a probe container from the app's image sees (connected,
 # name not resolved, refused, timed out) and the fix; exit 0 only when every port is reachable.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Help output (contract §1.4): `dokku network-host` and `network-host:help` identical; the plugin's lines in `dokku help`.
+# Help output (the dokku script's help, plugins/plugin/help-functions): `dokku network-host` and `network-host:help` identical; the plugin's lines in `dokku help`.
 load test_helper
 
 setup_file() { setup_dokku; }

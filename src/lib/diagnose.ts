@@ -132,7 +132,7 @@ export interface VerdictInput {
 /** probeTarget is where the app reaches the host: loopback in host mode, the first alias otherwise. */
 export const probeTarget = (config: Config): string => (config.mode === 'host' ? '127.0.0.1' : config.aliases[0]!);
 
-/** verdict explains one port: reachable or not, why, and the fix (issue 5). */
+/** verdict explains one port: reachable or not, why, and the fix. */
 export function verdict({ app, config, port, listener, probe, bridgeIp, bridgeSubnet }: VerdictInput): PortVerdict {
   const target = probeTarget(config);
   const base = { port, target, listener, probe };

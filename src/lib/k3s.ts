@@ -1,5 +1,5 @@
 // Pure: the Kustomize component that gives an app's k3s pods host networking or a host-gateway entry, and the edits of
-// the kustomization file that switch it on and off (PRODUCT.md §8). No fs, no process.
+// the kustomization file that switch it on and off (docs/k3s.md). No fs, no process.
 //
 // Dokku's k3s scheduler ignores these docker options, but since 0.36 it kustomizes the chart it renders: it writes the
 // chart as rendered.yaml into a kustomize root and builds that root in-process (plugins/scheduler-k3s/helm.go,
