@@ -38,5 +38,4 @@ export async function apply(plan: Plan, host: HostFacts, pidfile: string | undef
     for (const target of plan.derive) writeAnswers(target, fresh, pidfile);
   }
   for (const warning of plan.warnings) warn(warning);
-  for (const note of plan.notes) verbose(note);
 }

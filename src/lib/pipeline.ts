@@ -27,7 +27,6 @@ export interface K3sEdit {
 
 export interface Plan {
   warnings: string[];
-  notes: string[];
   /** settings are the stored settings each target ends with (a key left out is deleted). */
   settings: { target: string; settings: Settings }[];
   /** destroy are targets whose settings and data go (rename). */
@@ -41,7 +40,7 @@ export interface Plan {
   changed: string[];
 }
 
-const emptyPlan = (): Plan => ({ warnings: [], notes: [], settings: [], destroy: [], adoptions: [], labels: [], k3s: [], derive: [], changed: [] });
+const emptyPlan = (): Plan => ({ warnings: [], settings: [], destroy: [], adoptions: [], labels: [], k3s: [], derive: [], changed: [] });
 
 /** settingsOf is a target's stored settings as the facts know them. */
 const settingsOf = (host: HostFacts, target: string): Settings => (target === GLOBAL ? host.global : (host.apps.get(target)?.settings ?? {}));
@@ -247,8 +246,10 @@ export function planClone(oldApp: string, newApp: string, host: HostFacts): Plan
   return plan;
 }
 
-/** planRename moves the settings (Dokku destroys the old app after post-app-rename-setup) and renders the new app's answers. */
-// A k3s app's component names the app in its patches; the rebuild that follows a rename writes it again (post-extract).
+/**
+ * planRename moves the settings (Dokku destroys the old app after post-app-rename-setup) and renders the new app's
+ * answers. A k3s app's component names the app in its patches: the rebuild after a rename writes it again (post-extract).
+ */
 export function planRename(oldApp: string, newApp: string, host: HostFacts): Plan {
   const plan = emptyPlan();
   const source = host.apps.get(oldApp);
