@@ -154,3 +154,20 @@ pod() { manifest "find('Deployment', app + '-$1').spec.template.spec$2"; }
   run pod worker ".nodeSelector"
   assert_output ""
 }
+
+# last in this file: the uninstall trigger takes the plugin's whole store with it
+@test "(network-host k3s) plugin:uninstall takes the component out of the app's persistent root, and nothing else" {
+  mkdir -p "$SRC/config/kustomize"
+  printf 'resources:\n- rendered.yaml\n' >"$SRC/config/kustomize/kustomization.yaml"
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  [[ -d "$PERSISTENT/network-host" ]]
+  run grep -c network-host "$PERSISTENT/kustomization.yaml"
+  assert_output 1
+  # what plugin:uninstall runs, as root (plugins/plugin/subcommands/uninstall)
+  run "$PLUGIN_PATH/enabled/network-host/uninstall" network-host
+  assert_success
+  [[ ! -e "$PERSISTENT/network-host" ]]
+  run cat "$PERSISTENT/kustomization.yaml"
+  assert_output $'resources:\n- rendered.yaml'
+}
