@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Real containers on a real Docker engine, through the Dokku stand-in and the plugin only:
-# what an app can reach on the host in each mode and phase, the seed's experiments end to end.
+# what an app can reach on the host in each mode and phase, the experiments of Dokku's
+# blog recipe ("Connecting to network processes running directly on the host") end to end.
 # Nothing here sets up by hand what the plugin should do: every container is created by a deploy,
 # a `dokku run` or the plugin's own rebuild hook. Each test starts its own host services (free
 # ports) and stops them in teardown. Needs `tests/docker/engine up` first.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# The seed experiments with plain docker (no plugin): what each network mode can reach on the
+# The experiments of Dokku's blog recipe ("Connecting to network processes running directly on the
+# host", dokku.com/blog, 2024) with plain docker (no plugin): what each network mode can reach on the
 # host. They pin down the facts the plugin relies on. Needs `tests/docker/engine up` first.
 
 load "../node_modules/bats-support/load"

@@ -2,14 +2,14 @@
 // deploys read them constantly, so every write leaves, per target, the text each trigger call prints; the sh entry
 // (src/sh/hook.sh) prints it without starting Node. They are never the source of truth: the sh entry falls back to
 // Node when they are missing or older than a setting, and Node writes them again.
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostFacts } from './model';
 import { planContext } from './pipeline';
 import { deriveArguments, renderDerivedFile } from './plan';
 import { GLOBAL, tryResolve } from './properties';
 import { untouchedBlock } from './report';
-import { listDir, readSettings, readText, targetDataDir, writeFileAtomic } from './store';
+import { listDir, readSettings, readText, settingsDir, targetDataDir, writeFileAtomic } from './store';
 
 /** STAMP is written last: the sh entry trusts the answers only when it is newer than every setting they come from. */
 const STAMP = 'stamp';
@@ -54,7 +54,25 @@ export function writeAnswers(target: string, host: HostFacts, pidfile: string | 
   // Dot files are other writers' temporary files (writeFileAtomic): never taken away from under them.
   for (const name of listDir(dir)) if (!name.startsWith('.') && !(name in answers.files)) rmSync(join(dir, name), { force: true });
   for (const [name, text] of Object.entries(answers.files)) writeFileAtomic(join(dir, name), text);
-  writeFileAtomic(join(dir, STAMP), '');
+  writeStamp(join(dir, STAMP), target);
+}
+
+const mtime = (path: string): bigint => statSync(path, { bigint: true, throwIfNoEntry: false })?.mtimeNs ?? 0n;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * writeStamp writes the stamp until its time is past every setting it vouches for. File times come from the kernel's
+ * coarse clock (one tick is 1–10 ms), so a setting written just before would otherwise often carry the same time, and
+ * the sh entry's `-nt` would take the fresh answers for stale ones. Bounded: past it, the sh entry asks Node instead.
+ */
+function writeStamp(stamp: string, target: string): void {
+  const sources = [...new Set([settingsDir(target), settingsDir(GLOBAL)])].flatMap((dir) => [dir, ...listDir(dir).map((name) => join(dir, name))]);
+  const newest = sources.map(mtime).reduce((max, time) => (time > max ? time : max), 0n);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    writeFileAtomic(stamp, '');
+    if (mtime(stamp) > newest) return;
+    Atomics.wait(pause, 0, 0, 1);
+  }
 }
 
 /** answersStatus compares a target's answers on disk with what the settings give (the report's trigger-answers line). */

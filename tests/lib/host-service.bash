@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Host-side HTTP services for the container tests: the "PostgreSQL installed with apt" of the
-# seed, played by `python3 -m http.server`, bound to exactly the address a test names.
+# Host-side HTTP services for the container tests: the "PostgreSQL installed with apt" of
+# Dokku's blog recipe ("Connecting to network processes running directly on the host", dokku.com/blog, 2024),
+# played by `python3 -m http.server` as there, bound to exactly the address a test names.
 # Source this file; it sets no shell options of its own.
 #
 # State lives in files (one dir per port) rather than shell variables, so a service started in

@@ -99,3 +99,15 @@ test('answers holding the bridge address are not trusted after dockerd starts ag
   writeFileSync(join(root, 'lib/config/network-host/api/mode'), 'host');
   expect(run('docker-args-process-deploy', ['api', 'dockerfile', 'latest', 'web', '1']).stderr).toMatch(/Node.js is missing/);
 });
+
+test('answers written in the same clock tick as a setting are trusted: the stamp waits until it is past the setting', () => {
+  rmSync(join(root, 'lib'), { recursive: true, force: true });
+  writeSettings('api', { mode: 'host' });
+  // File times come from a coarse clock: a setting written just before the answers can carry the stamp's own time.
+  // A time a little ahead stands for that tick, deterministically.
+  const ahead = new Date(Date.now() + 20);
+  for (const path of [join(root, 'lib/config/network-host/api'), join(root, 'lib/config/network-host/api/mode')]) utimesSync(path, ahead, ahead);
+  writeAnswers('api', host([app('api', { settings: { mode: 'host' } })]), undefined);
+  const result = spawnSync(join(root, 'plugin', 'docker-args-process-deploy'), ['api', 'dockerfile', 'latest', 'web', '1'], { env: { DOKKU_LIB_ROOT: join(root, 'lib'), PATH: join(root, 'no-node') }, encoding: 'utf8' });
+  expect(result).toMatchObject({ stdout: ' --network=host', stderr: '' });
+});
