@@ -80,6 +80,25 @@ pod() { manifest "find('Deployment', app + '-$1').spec.template.spec$2"; }
   assert_output ""
 }
 
+@test "(network-host k3s) gateway mode on any node with host-gateway: HOST_IP on every container, no host entries, and the warning says why" {
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  dokku network-host:set "$TEST_APP" k3s-node any >/dev/null
+  run dokku network-host:gateway "$TEST_APP"
+  assert_success
+  assert_output --partial "Kubernetes has no host-gateway: $TEST_APP's pods get HOST_IP (the address of the node they run on) but no host.docker.internal entry. Fix: dokku network-host:set $TEST_APP gateway-ip <address>"
+  assert_output --partial "Restarting $TEST_APP so the change takes effect"
+  run pod web ".hostAliases"
+  assert_output ""
+  run pod web ".nodeSelector"
+  assert_output ""
+  run pod worker ".containers[0].env"
+  assert_output '[{"name":"HOST_IP","valueFrom":{"fieldRef":{"fieldPath":"status.hostIP"}}}]'
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  run pod web ".containers[0].env.map((e) => e.name).sort()"
+  assert_output '["HOST_IP","PORT"]'
+}
+
 @test "(network-host k3s) disable renders the chart as without the plugin; the persistent root is as before" {
   deploy_app "$TEST_APP" "$SRC" >/dev/null
   cp "$APPLIED" "$BATS_TEST_TMPDIR/plain.yaml"
@@ -141,7 +160,7 @@ pod() { manifest "find('Deployment', app + '-$1').spec.template.spec$2"; }
   assert_output --partial "dokku run starts a Kubernetes Job that Dokku builds without its Kustomize step"
 }
 
-@test "(network-host k3s) host mode: more replicas than the one pinned node are refused, before the deploy; k3s-node any lifts the pin" {
+@test "(network-host k3s) host mode: more replicas than the one pinned node are refused, before the deploy; k3s-node any lifts the pin up to the cluster's nodes" {
   dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
   dokku ps:scale --skip-deploy "$TEST_APP" worker=2 >/dev/null
   run deploy_app "$TEST_APP" "$SRC"
@@ -153,6 +172,12 @@ pod() { manifest "find('Deployment', app + '-$1').spec.template.spec$2"; }
   assert_success
   run pod worker ".nodeSelector"
   assert_output ""
+  # Unpinned, each pod still needs a node of its own: the cluster lists two.
+  dokku ps:scale --skip-deploy "$TEST_APP" worker=3 >/dev/null
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_failure
+  assert_output --partial "runs 3 worker pods with host networking, but the cluster has 2 ready node(s)"
+  assert_output --partial "dokku ps:scale $TEST_APP worker=2"
 }
 
 # last in this file: the uninstall trigger takes the plugin's whole store with it

@@ -23,7 +23,7 @@ export interface PodNetworking {
   mode: 'host' | 'gateway';
   /** gateway: host names that resolve to `address` in every pod (hostAliases); unused in host mode */
   aliases: string[];
-  /** gateway: the literal IP the aliases point at (Kubernetes has no host-gateway) */
+  /** gateway: the literal IP the aliases point at (Kubernetes has no host-gateway); undefined = HOST_IP only */
   address?: string;
   /** the node the pods are pinned to (kubernetes.io/hostname); undefined = no pin */
   node?: string;
@@ -64,8 +64,9 @@ function check(input: PodNetworking): void {
   if (input.mode !== 'host' && input.mode !== 'gateway') throw new Error(`Mode must be host or gateway, got ${JSON.stringify(input.mode)}`);
   if (input.node !== undefined && !LABEL_VALUE.test(input.node)) throw new Error(`Node name ${JSON.stringify(input.node)} is not a valid kubernetes.io/hostname label value`);
   if (input.mode === 'gateway') {
-    if (input.address === undefined || isIP(input.address) === 0) {
-      throw new Error(`The k3s scheduler needs a literal gateway IP (Kubernetes has no host-gateway), got ${JSON.stringify(input.address ?? '')}`);
+    // No address: the pods still get HOST_IP, only the host entries are left out (the plan says so).
+    if (input.address !== undefined && isIP(input.address) === 0) {
+      throw new Error(`The k3s scheduler needs a literal gateway IP (Kubernetes has no host-gateway), got ${JSON.stringify(input.address)}`);
     }
     if (input.aliases.length === 0) throw new Error('At least one alias is required');
     input.aliases.forEach(parseHostname);
@@ -79,7 +80,7 @@ function podPatch(kind: Kind, input: PodNetworking): Record<string, unknown> {
     pod.hostNetwork = true;
     // without it a host-network pod resolves with the node's resolv.conf and loses cluster DNS
     pod.dnsPolicy = 'ClusterFirstWithHostNet';
-  } else {
+  } else if (input.address !== undefined) {
     // merged by ip with any hostAliases the user's own patches add
     pod.hostAliases = [{ ip: input.address, hostnames: [...new Set(input.aliases)] }];
   }

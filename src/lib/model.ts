@@ -52,8 +52,8 @@ export interface HostFacts {
   dokkuInDocker: boolean;
   /** bridge is what host-gateway resolves to, or why that is unknown; undefined when not asked. */
   bridge?: BridgeAddress;
-  /** k3s is the Dokku server's node in the k3s cluster and its address, when an app on k3s needs them. */
-  k3s?: { serverNode?: string; serverAddress?: string; error?: string };
+  /** k3s is the Dokku server's node in the k3s cluster, its address and the number of ready nodes, when an app on k3s needs them. */
+  k3s?: { serverNode?: string; serverAddress?: string; nodes?: number; error?: string };
 }
 
 /** webPort is the port a web container binds: Dokku passes the first non-udp container port as PORT. */

@@ -116,15 +116,20 @@ export function k3sNetworking(facts: AppFacts, config: Config | undefined, host:
   return { app: facts.app, mode: 'gateway', aliases: config.aliases, address, node };
 }
 
-/** k3sFindings: a pinned node has one port per host-mode pod, so more replicas than eligible nodes never schedule. */
-function k3sFindings(facts: AppFacts, config: Config, errors: string[], warnings: string[]): void {
+/** k3sFindings: a host-mode pod holds its ports on its node, so more replicas than eligible nodes never schedule. */
+function k3sFindings(facts: AppFacts, config: Config, host: HostFacts, errors: string[], warnings: string[]): void {
   if (facts.scheduler !== 'k3s' || config.mode !== 'host') return;
   const pinned = config.node !== ANY_NODE;
+  const nodes = host.k3s?.nodes;
   for (const [proc, count] of Object.entries(facts.scale)) {
     if (count > 1 && pinned) {
       errors.push(`${facts.app} runs ${count} ${proc} pods pinned to one node; with host networking they would all bind the same ports there. Fix: dokku ps:scale ${facts.app} ${proc}=1`);
+    } else if (nodes !== undefined && count > nodes) {
+      errors.push(
+        `${facts.app} runs ${count} ${proc} pods with host networking, but the cluster has ${nodes} ready node(s) and each pod needs one of its own. Fix: dokku ps:scale ${facts.app} ${proc}=${nodes}`,
+      );
     } else if (count > 1) {
-      warnings.push(`${facts.app} runs ${count} ${proc} pods with host networking: each needs a node of its own; pods beyond the number of nodes stay pending`);
+      warnings.push(`${facts.app} runs ${count} ${proc} pods with host networking: each needs a node of its own; pods beyond the number of free nodes stay pending`);
     }
   }
 }
@@ -182,7 +187,7 @@ export function planSettings({ target, values, unset = [] }: SettingsChange, hos
     const config = afterConfigs.get(app);
     if (!config) continue;
     const findings = hostModeFindings({ facts, config, host, configs: afterConfigs, atDeploy: deploysOnHost(beforeConfigs.get(app)) });
-    k3sFindings(facts, config, findings.errors, findings.warnings);
+    k3sFindings(facts, config, host, findings.errors, findings.warnings);
     errors.push(...findings.errors.map((e) => (target === GLOBAL ? `${app}: ${e}` : e)));
     plan.warnings.push(...findings.warnings);
     notesFor(facts, config, host, plan.warnings);
@@ -214,7 +219,7 @@ export function planPreflight(app: string, phase: 'deploy' | 'run', host: HostFa
   if (!facts || !usesHostNetwork(config) || !config!.phases.includes(phase)) return plan;
   const scoped: Config = phase === 'deploy' ? config! : { ...config!, phases: ['run'] };
   const findings = hostModeFindings({ facts, config: scoped, host, configs, atDeploy: true });
-  if (phase === 'deploy') k3sFindings(facts, scoped, findings.errors, findings.warnings);
+  if (phase === 'deploy') k3sFindings(facts, scoped, host, findings.errors, findings.warnings);
   if (findings.errors.length) throw new PluginError([`The ${phase === 'deploy' ? 'deploy' : 'run'} of ${app} is refused by network-host:`, ...findings.errors].join('\n !     '));
   plan.warnings.push(...findings.warnings);
   if (phase === 'deploy') {

@@ -85,7 +85,6 @@ describe('componentFiles', () => {
     ['an app name that is no label value', { ...host, app: 'Bad_App' }, /App name/],
     ['an app name with a line break', { ...host, app: 'a\nb' }, /App name/],
     ['an unknown mode', { ...host, mode: 'off' as 'host' }, /Mode must be/],
-    ['gateway without an address', { ...gateway, address: undefined }, /literal gateway IP/],
     ['gateway to host-gateway', { ...gateway, address: 'host-gateway' }, /literal gateway IP/],
     ['gateway without aliases', { ...gateway, aliases: [] }, /At least one alias/],
     ['an alias that is no host name', { ...gateway, aliases: ['bad alias'] }, /not a valid host name/],
@@ -93,6 +92,13 @@ describe('componentFiles', () => {
     ['a node name longer than a label value', { ...host, node: 'n'.repeat(64) }, /Node name/],
   ])('refuses %s', (_, input, message) => {
     expect(() => componentFiles(input as PodNetworking)).toThrow(message);
+  });
+
+  test('gateway mode without an address (no pinned node, gateway-ip host-gateway): HOST_IP only, no host entries', () => {
+    const out = files({ ...gateway, address: undefined });
+    expect(out['deployment.yaml'].spec).toEqual({ template: { spec: {} } });
+    expect(out['cronjob.yaml'].spec).toEqual({ jobTemplate: { spec: { template: { spec: {} } } } });
+    expect(out['kustomization.yaml'].replacements).toEqual(files(gateway)['kustomization.yaml'].replacements);
   });
 
   test('an IPv6 gateway address is accepted', () => {
@@ -475,6 +481,18 @@ describe('rendering with kubectl kustomize', () => {
     expect(podSpec(rendered.get('Deployment/fixture-app-worker')!).containers[0].env).toEqual([
       { name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
     ]);
+  });
+
+  test('gateway mode without an address: HOST_IP in every container, no hostAliases, the rest as rendered', () => {
+    const rendered = renderWith({ ...gateway, address: undefined });
+    for (const o of ownPods([...rendered.values()])) {
+      const spec = podSpec(o);
+      expect(spec.hostAliases).toBeUndefined();
+      for (const container of spec.containers) {
+        expect(container.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+      }
+      expect(withoutPodNetworking(o)).toEqual(baseline.get(`${o.kind}/${o.metadata.name}`));
+    }
   });
 
   // The user's overlay: Dokku's own test patch (three web replicas, plugins/scheduler-k3s tests), an env var for the

@@ -181,3 +181,33 @@ test('an invalid stored value names the key and the fix, and nothing is planned'
   const h = host([app('api', { settings: { phases: 'deploy,relase' } })]);
   expect(refusal(() => planSettings({ target: 'api', values: { mode: 'host' } }, h))).toMatch(/Invalid network-host phases stored for app api.*dokku network-host:set api phases/);
 });
+
+describe('k3s apps: the component each setting gives the pods', () => {
+  const k3s = (overrides: Partial<AppFacts> = {}) => app('api', { scheduler: 'k3s', ...overrides });
+  const cluster: Partial<HostFacts> = { k3s: { serverNode: 'dokku-server', serverAddress: '10.0.0.5' } };
+  test.each<[string, Record<string, string>, Partial<HostFacts>, object, RegExp | undefined]>([
+    ['host mode pins to the server node', { mode: 'host' }, cluster, { mode: 'host', node: 'dokku-server' }, undefined],
+    ['gateway mode points the aliases at the server node', { mode: 'gateway' }, cluster, { mode: 'gateway', address: '10.0.0.5', node: 'dokku-server' }, undefined],
+    ['gateway mode with an explicit gateway-ip', { mode: 'gateway', 'gateway-ip': '10.9.9.9', 'k3s-node': 'any' }, cluster, { address: '10.9.9.9', node: undefined }, undefined],
+    ['gateway mode on any node: HOST_IP only', { mode: 'gateway', 'k3s-node': 'any' }, cluster, { mode: 'gateway', address: undefined, node: undefined }, /Kubernetes has no host-gateway.*gateway-ip <address>/],
+    ['an unknown server node: no pin, no address, and why', { mode: 'gateway' }, { k3s: { error: 'no server node' } }, { address: undefined, node: undefined }, /node Dokku runs on is unknown \(no server node\)/],
+  ])('%s', (_name, values, facts, networking, warning) => {
+    const plan = planSettings({ target: 'api', values }, host([k3s()], facts));
+    expect(plan.k3s).toEqual([{ app: 'api', networking: expect.objectContaining(networking) }]);
+    if (warning) expect(plan.warnings.join('\n')).toMatch(warning);
+  });
+  test.each<[string, Record<string, string>, number, RegExp]>([
+    ['pinned: two pods would bind one node\'s ports', { mode: 'host' }, 2, /runs 2 worker pods pinned to one node.*dokku ps:scale api worker=1/],
+    ['unpinned: more pods than ready nodes', { mode: 'host', 'k3s-node': 'any' }, 4, /runs 4 worker pods with host networking, but the cluster has 3 ready node\(s\).*dokku ps:scale api worker=3/],
+  ])('host mode refuses replicas beyond the eligible nodes, %s', (_name, settings, count, message) => {
+    const h = host([k3s({ settings, scale: { web: 1, worker: count } })], { k3s: { ...cluster.k3s, nodes: 3 } });
+    expect(refusal(() => planPreflight('api', 'deploy', h))).toMatch(message);
+  });
+  test('unpinned pods up to the number of nodes are only a note', () => {
+    const h = host([k3s({ settings: { mode: 'host', 'k3s-node': 'any' }, scale: { web: 1, worker: 3 } })], { k3s: { ...cluster.k3s, nodes: 3 } });
+    expect(planPreflight('api', 'deploy', h).warnings.join('\n')).toMatch(/3 worker pods with host networking: each needs a node of its own/);
+  });
+  test('mode off takes the component away', () => {
+    expect(planSettings({ target: 'api', values: { mode: 'off' } }, host([k3s({ settings: { mode: 'host' } })], cluster)).k3s).toEqual([{ app: 'api', networking: undefined }]);
+  });
+});
