@@ -116,10 +116,11 @@ async function k3sServer(): Promise<HostFacts['k3s']> {
   const result = await dokku(['scheduler-k3s:cluster-list', '--format', 'json']);
   if (result.exitCode !== 0) return { serverAddress, error: result.stderr.trim() || `scheduler-k3s:cluster-list exited ${result.exitCode}` };
   try {
-    const nodes = JSON.parse(result.stdout) as { name?: string; Name?: string; remote_host?: string; RemoteHost?: string; roles?: string[]; Roles?: string[]; ready?: boolean; Ready?: boolean }[];
-    const server = nodes.find((n) => !(n.remote_host ?? n.RemoteHost) && (n.roles ?? n.Roles ?? []).some((r) => r === 'control-plane' || r === 'master'));
-    const serverNode = server?.name ?? server?.Name;
-    const ready = nodes.filter((n) => (n.ready ?? n.Ready) !== false).length;
+    // Dokku marshals its Node struct without json tags (plugins/scheduler-k3s/functions.go): the keys are Go's names.
+    const nodes = JSON.parse(result.stdout) as { Name?: string; RemoteHost?: string; Roles?: string[]; Ready?: boolean }[];
+    const server = nodes.find((n) => !n.RemoteHost && (n.Roles ?? []).some((r) => r === 'control-plane' || r === 'master'));
+    const serverNode = server?.Name;
+    const ready = nodes.filter((n) => n.Ready).length;
     return serverNode ? { serverNode, serverAddress, nodes: ready } : { serverAddress, nodes: ready, error: 'no server node in scheduler-k3s:cluster-list' };
   } catch {
     return { serverAddress, error: 'scheduler-k3s:cluster-list printed no JSON' };
