@@ -4,7 +4,8 @@
 //   subcommands/help|default links to ../commands (the usage text, without Node)
 //   triggers/triggers        the Node bundle of the triggers that need Node
 //   triggers/hook            sh, generated from src/sh/hook.sh; every root trigger file links to it
-// Bundles are readable (not minified), for Node 18, one per kind as Dokku's Go plugins ship one binary per kind.
+// Bundles are readable (not minified), one per kind as Dokku's Go plugins ship one binary per kind, for the oldest Node.js
+// a Dokku-supported distribution ships: package.json's engines.node (docs/node-versions.md).
 import { build } from 'esbuild';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 
@@ -28,7 +29,9 @@ const TRIGGERS = [
   'update',
 ];
 
-const options = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', legalComments: 'none', logLevel: 'warning' };
+const NODE_FLOOR = JSON.parse(readFileSync('package.json', 'utf8')).engines.node.replace(/^>=\s*/, '');
+if (!/^\d+\.\d+\.\d+$/.test(NODE_FLOOR)) throw new Error(`package.json engines.node must be ">=X.Y.Z", got ${NODE_FLOOR}`);
+const options = { bundle: true, platform: 'node', target: `node${NODE_FLOOR}`, format: 'cjs', legalComments: 'none', logLevel: 'warning' };
 const bundle = (entry, outfile) => build({ ...options, entryPoints: [entry], outfile, banner: { js: '#!/usr/bin/env node' } });
 
 /** shellQuote single-quotes a text for sh (the texts are generated into the sh files). */
@@ -65,7 +68,7 @@ generate('src/sh/commands.sh', 'commands', {
   SUMMARY_LINE: shellQuote(generated.summaryLine),
   USAGE: shellQuote(generated.usage),
 });
-generate('src/sh/hook.sh', 'triggers/hook', { UNTOUCHED_BLOCK: shellQuote(generated.untouchedBlock) });
+generate('src/sh/hook.sh', 'triggers/hook', { UNTOUCHED_BLOCK: shellQuote(generated.untouchedBlock), NODE_FLOOR });
 const hook = readFileSync('triggers/hook', 'utf8');
 for (const name of TRIGGERS) {
   if (!new RegExp(`^  (.* \\| )?${name}( \\| .*)?\\)`, 'm').test(hook)) throw new Error(`src/sh/hook.sh has no case for the trigger ${name}`);

@@ -1,6 +1,6 @@
 // The subcommands bundle: subcommands/<name> are links to it, and the name it was called by picks the command (as
 // Dokku's Go plugins dispatch one binary on its name, common.mk).
-import { basename } from 'node:path';
+import { basename } from 'path';
 import { commandCheck } from './lib/check';
 import { parseCheck, parseDisable, parseEnable, parseGateway, parseSet } from './lib/cli';
 import { commandMode, commandReport, commandSet } from './lib/commands';

@@ -75,7 +75,7 @@ every_call() {
   run diff "$BATS_TEST_TMPDIR/with-node" "$BATS_TEST_TMPDIR/without-node"
   assert_success
   run cat "$BATS_TEST_TMPDIR/without-node"
-  refute_output --partial "Node.js is missing"
+  refute_output --partial "network-host: Node.js"
   assert_output_contains "== exit 10" 3
   assert_output --partial "$APP network-host information"
   # a global setting whose mode is off must not start Node for every app either
@@ -85,7 +85,7 @@ every_call() {
   without_node bash -c every_call >"$BATS_TEST_TMPDIR/without-node"
   run diff "$BATS_TEST_TMPDIR/with-node" "$BATS_TEST_TMPDIR/without-node"
   assert_success
-  refute_output --partial "Node.js is missing"
+  refute_output --partial "network-host: Node.js"
 }
 
 @test "(without Node) dokku report prints the block Node prints for an app without settings" {
@@ -102,11 +102,11 @@ every_call() {
 @test "(without Node) a git push, restart, rebuild, run and report of an app without settings never start Node" {
   run without_node deploy_app "$APP"
   assert_success
-  refute_output --partial "Node.js is missing"
+  refute_output --partial "network-host: Node.js"
   for command in "ps:restart $APP" "ps:rebuild $APP" "run $APP true" "report $APP"; do
     run without_node dokku $command
     assert_success
-    refute_output --partial "Node.js is missing"
+    refute_output --partial "network-host: Node.js"
   done
 }
 

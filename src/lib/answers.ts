@@ -2,14 +2,14 @@
 // deploys read them constantly, so every write leaves, per target, the text each trigger call prints; the sh entry
 // (src/sh/hook.sh) prints it without starting Node. They are never the source of truth: the sh entry falls back to
 // Node when they are missing or older than a setting, and Node writes them again.
-import { rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'fs';
+import { join } from 'path';
 import type { HostFacts } from './model';
 import { planContext } from './pipeline';
 import { deriveArguments, renderDerivedFile } from './plan';
 import { GLOBAL, tryResolve } from './properties';
 import { untouchedBlock } from './report';
-import { listDir, readSettings, readText, settingsDir, targetDataDir, writeFileAtomic } from './store';
+import { listDir, readSettings, readText, removePath, settingsDir, targetDataDir, writeFileAtomic } from './store';
 
 /** STAMP is written last: the sh entry trusts the answers only when it is newer than every setting they come from. */
 const STAMP = 'stamp';
@@ -45,19 +45,25 @@ export function expectedAnswers(target: string, host: HostFacts, pidfile: string
  */
 export function writeAnswers(target: string, host: HostFacts, pidfile: string | undefined): void {
   const dir = answersDir(target);
-  rmSync(join(dir, STAMP), { force: true });
+  removePath(join(dir, STAMP));
   const answers = expectedAnswers(target, host, pidfile);
   if (!answers) {
-    rmSync(dir, { recursive: true, force: true });
+    removePath(dir);
     return;
   }
   // Dot files are other writers' temporary files (writeFileAtomic): never taken away from under them.
-  for (const name of listDir(dir)) if (!name.startsWith('.') && !(name in answers.files)) rmSync(join(dir, name), { force: true });
+  for (const name of listDir(dir)) if (!name.startsWith('.') && !(name in answers.files)) removePath(join(dir, name));
   for (const [name, text] of Object.entries(answers.files)) writeFileAtomic(join(dir, name), text);
   writeStamp(join(dir, STAMP), target);
 }
 
-const mtime = (path: string): bigint => statSync(path, { bigint: true, throwIfNoEntry: false })?.mtimeNs ?? 0n;
+const mtime = (path: string): bigint => {
+  try {
+    return statSync(path, { bigint: true }).mtimeNs;
+  } catch {
+    return 0n; // gone meanwhile (Node 12 has no throwIfNoEntry)
+  }
+};
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**

@@ -1,6 +1,6 @@
 // Effects: the one place a plan is carried out. Settings first, then what other plugins store for the app (through
 // their own commands), then the k3s component, then the precomputed trigger answers.
-import { join } from 'node:path';
+import { join } from 'path';
 import { writeAnswers } from './answers';
 import { dokkuOrFail } from './exec';
 import { appFacts } from './gather';

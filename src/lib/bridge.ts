@@ -1,5 +1,5 @@
 // Pure: the address Docker gives `host-gateway`, from facts read off the daemon (docs/bridge-address.md).
-import { isIPv4 } from 'node:net';
+import { isIPv4 } from 'net';
 
 export interface BridgeFacts {
   /** hostGatewayIps are the daemon's `host-gateway-ip(s)` settings (daemon.json or dockerd flags), in order. */

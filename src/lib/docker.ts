@@ -1,6 +1,6 @@
 // Effects: what the plugin reads from, and does with, the Docker engine.
-import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { networkInterfaces } from 'os';
+import { join } from 'path';
 import { daemonConfigPath, hostGatewaySettings, resolveBridgeAddress, type BridgeAddress, type BridgeFacts } from './bridge';
 import { docker, run } from './exec';
 import type { ContainerNetwork } from './report';

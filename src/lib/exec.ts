@@ -1,6 +1,7 @@
 // Effects: the one module that starts processes. Docker is always $DOCKER_BIN, Dokku always the `dokku` command, other
 // plugins' hooks always `plugn trigger` (as Dokku's own plugins call each other).
-import { execa } from 'execa';
+// execa 5: the last line that supports Node 12 (execa 6 and later need Node >= 12.20 with ESM, 9 needs 18.19).
+import execa from 'execa';
 import { PluginError } from './errors';
 
 export interface RunResult {

@@ -1,9 +1,9 @@
 // Effects: the facts plans are made from, read off the host once per command or hook. Other plugins' settings are read
 // from Dokku's property store (one file per key; Dokku 0.38's layout, docs/dokku-facts.md): reading files keeps a
 // command over hundreds of apps free of a Dokku call per app. Changes to them always go through Dokku's commands.
-import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'fs';
+import { networkInterfaces } from 'os';
+import { join } from 'path';
 import { listeningSockets, type Socket } from './diagnose';
 import { inspectEngine, type EngineFacts } from './docker';
 import { AppNotFoundError } from './errors';

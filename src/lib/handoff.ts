@@ -3,14 +3,13 @@
 // possible, and records the hand-off. When the new one then fails its checks, Dokku's kill_new registers it for
 // retirement (plugins/scheduler-docker-local/bin/scheduler-deploy-process-container) — from an EXIT trap, after the
 // deploy's locals are gone, so that call carries no app name — and the record finds the old container to start again.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join } from 'path';
 import { containerState } from './docker';
 import { docker } from './exec';
 import { stopTimeout } from './gather';
 import { info1, warn } from './log';
 import { deploysOnHost, tryResolve, GLOBAL } from './properties';
-import { dataDir, dokkuRoot, listDir, readSettings, readText, targetDataDir, writeFileAtomic } from './store';
+import { dataDir, dokkuRoot, listDir, readSettings, readText, removePath, targetDataDir, writeFileAtomic } from './store';
 
 const handoffDir = (app: string): string => join(targetDataDir(app), 'handoff');
 
@@ -55,11 +54,11 @@ export async function triggerSchedulerRegisterRetired(app: string, cid: string):
     const started = failed.old ? await docker(['container', 'start', failed.old]) : undefined;
     if (started?.exitCode === 0) warn(`The new web container of ${failed.app} failed; the previous one was started again and serves`);
     else warn(`The new web container of ${failed.app} failed, and the previous one could not be started again: ${started?.stderr.trim() || 'no previous container'}`);
-    rmSync(failed.path, { force: true });
+    removePath(failed.path);
     return;
   }
   if (!app) return;
   for (const name of listDir(handoffDir(app))) {
-    if (readText(join(handoffDir(app), name))?.trim() === cid) rmSync(join(handoffDir(app), name), { force: true });
+    if (readText(join(handoffDir(app), name))?.trim() === cid) removePath(join(handoffDir(app), name));
   }
 }

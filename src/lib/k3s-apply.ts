@@ -1,7 +1,7 @@
 // Effects: the plugin's Kustomize component in the kustomize roots of apps on Dokku's k3s scheduler (docs/k3s.md).
 // A command that changes the mode edits the persistent root, which ps:restart renders from; each build's post-extract
 // edits the root that deploy renders from (k3s-files.ts, kustomizeRoots).
-import { join } from 'node:path';
+import { join } from 'path';
 import { installComponent, kustomizeRoots, removeComponent } from './k3s-files';
 import type { PodNetworking } from './k3s';
 import { warn } from './log';

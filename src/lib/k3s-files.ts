@@ -23,9 +23,10 @@
 // later restart uses, and which a failed deploy leaves valid. Only where Dokku itself made kustomization.<DOKKU_PID>
 // from the app's own files does the plugin add its component there; such a directory is already non-empty, so a
 // failure leaves the next deploy as it would be without the plugin.
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'fs';
+import { basename, dirname, join } from 'path';
 import { PluginError } from './errors';
+import { removePath } from './store';
 import { COMPONENT, componentFiles, isOwnMinimal, KUSTOMIZATION_FILES, withComponent, withoutComponent, type PodNetworking } from './k3s';
 
 /** RECORD, inside COMPONENT/, says what installComponent created outside it, so removeComponent undoes exactly that. */
@@ -158,7 +159,7 @@ export function installComponent(root: string, input: PodNetworking): string[] {
     written.push(path);
   }
   for (const stale of readdirSync(dir)) {
-    if (stale !== RECORD && !(stale in files)) rmSync(join(dir, stale), { recursive: true, force: true });
+    if (stale !== RECORD && !(stale in files)) removePath(join(dir, stale));
   }
   const recordText = `${JSON.stringify(next)}\n`;
   if (!existsSync(join(dir, RECORD)) || readFileSync(join(dir, RECORD), 'utf8') !== recordText) {
@@ -198,6 +199,6 @@ export function removeComponent(root: string): void {
       if (updated !== text) writeFile(path, updated);
     }
   }
-  rmSync(dir, { recursive: true, force: true });
-  if (record.createdRoot && readdirSync(root).every((entry) => entry === 'rendered.yaml')) rmSync(root, { recursive: true, force: true });
+  removePath(dir);
+  if (record.createdRoot && readdirSync(root).every((entry) => entry === 'rendered.yaml')) removePath(root);
 }

@@ -11,8 +11,10 @@
 // process, labelled app.kubernetes.io/part-of=<app> and app.kubernetes.io/name=<process>, with `strategy: {}`; a CronJob
 // per cron task labelled part-of=<app>, name=cron. Only processes with a web section get an `env` list (PORT). Services
 // and Ingresses carry the same labels, so every target below also names its kind.
-import { isIP } from 'node:net';
-import { isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isIP } from 'net';
+import { parseDocument, stringify, type CST, type Document } from 'yaml';
+import { Node as YamlNode, Scalar, YAMLMap, YAMLSeq, type Pair } from 'yaml/types';
+import { Type } from 'yaml/util';
 import { parseHostname } from './properties';
 
 /** COMPONENT is the component's directory inside the kustomize root, and its entry under `components:`. */
@@ -147,7 +149,7 @@ export function componentFiles(input: PodNetworking): Record<string, string> {
 // Edits are spliced into the user's text, so everything else (comments, quoting, indentation, line endings) stays byte
 // for byte and withoutComponent(withComponent(text)) === text. Shapes a splice cannot handle safely (a flow-style or
 // indented top level, an entry sharing its line with other content) go through the yaml Document API, which keeps
-// comments but may re-indent.
+// comments but may re-indent (and moves a comment just above a flow mapping inside its braces).
 
 const MINIMAL = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['rendered.yaml'] };
 const MINIMAL_TEXT =
@@ -162,19 +164,38 @@ const EMPTY_KEY_LINE = /^components:[ \t]*(\[[ \t]*\])?[ \t]*(#.*)?\r?\n?$/;
 const ONLY_ENTRY_KEY_LINE = /^components:[ \t]*(\[[ \t]*(["']?)(\.\/)*network-host\/*\2[ \t]*\])?[ \t]*(#.*)?\r?\n?$/;
 const BLANK_LINE = /^[ \t]*\r?\n?$/;
 
-type Parsed = Document.Parsed;
-type ComponentsPair = Pair<YamlNode, YamlNode | null>;
+// yaml 1 parses a copy of the text with every CRLF turned into LF, and its offsets count that copy; a node's own range
+// also takes in its anchor, tag and trailing comment. A Span is where a node's value is in the text as given: from its
+// first character (a block scalar's `|` or `>` header) to the end of its value, comments and properties left out.
+type Span = readonly [number, number];
+interface Parsed {
+  doc: Document.Parsed;
+  /** undefined for a node the parser did not make (one added through the Document API) */
+  span: (node: unknown) => Span | undefined;
+}
+type ComponentsPair = Pair & { key: Scalar; value: YamlNode | null };
 
 function parse(text: string): Parsed {
-  const doc = parseDocument(text);
+  // keepCstNodes: the spans come from the concrete syntax nodes; prettyErrors: messages say where (line, column)
+  const doc = parseDocument(text, { keepCstNodes: true, prettyErrors: true });
   if (doc.errors.length > 0) throw new Error(`The kustomization is not valid YAML: ${doc.errors[0]!.message}`);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new Error('The kustomization is not a YAML mapping');
-  return doc;
+  if (doc.contents !== null && !(doc.contents instanceof YAMLMap)) throw new Error('The kustomization is not a YAML mapping');
+  // where the LF of each CRLF sits in the parser's copy
+  const crlf: number[] = [];
+  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) crlf.push(i - crlf.length);
+  const original = (offset: number): number => offset + crlf.filter((lf) => lf < offset).length;
+  const span = (node: unknown): Span | undefined => {
+    const cst = node instanceof YamlNode ? node.cstNode : undefined;
+    if (!cst || !cst.valueRange) return undefined;
+    const block = cst.type === Type.BLOCK_FOLDED || cst.type === Type.BLOCK_LITERAL;
+    return [original(block ? (cst as CST.BlockValue).header.start : cst.valueRange.start), original(cst.valueRange.end)];
+  };
+  return { doc, span };
 }
 
-function componentsPair(doc: Parsed): ComponentsPair | undefined {
-  if (!isMap(doc.contents)) return undefined;
-  return (doc.contents as YAMLMap<YamlNode, YamlNode | null>).items.find((pair) => isScalar(pair.key) && pair.key.value === 'components');
+function componentsPair({ doc }: Parsed): ComponentsPair | undefined {
+  if (!(doc.contents instanceof YAMLMap)) return undefined;
+  return doc.contents.items.find((pair): pair is ComponentsPair => pair.key instanceof Scalar && pair.key.value === 'components');
 }
 
 const lineStart = (text: string, offset: number): number => text.lastIndexOf('\n', offset - 1) + 1;
@@ -183,15 +204,21 @@ function lineEnd(text: string, offset: number): number {
   return end === -1 ? text.length : end + 1;
 }
 // the end of the line holding the last character of a node
-const nodeLineEnd = (text: string, range: readonly number[]): number => lineEnd(text, Math.max(range[1]! - 1, range[0]!));
+const nodeLineEnd = (text: string, span: Span): number => lineEnd(text, Math.max(span[1] - 1, span[0]));
 const eolOf = (text: string): string => (text.includes('\r\n') ? '\r\n' : '\n');
 
 // A block mapping at column 0 (or an empty document) in one document: whole lines can be added and removed.
-function spliceable(doc: Parsed, text: string): boolean {
+function spliceable({ doc, span }: Parsed, text: string): boolean {
   if (/^\.\.\.[ \t]*\r?$/m.test(text)) return false;
   if (doc.contents === null) return true;
-  const map = doc.contents as YAMLMap<YamlNode, unknown>;
-  return !map.flow && map.items.every((pair) => isScalar(pair.key) && pair.key.range != null && lineStart(text, pair.key.range[0]) === pair.key.range[0]);
+  const map = doc.contents as YAMLMap;
+  return (
+    map.type !== Type.FLOW_MAP &&
+    map.items.every((pair) => {
+      const key = pair.key instanceof Scalar ? span(pair.key) : undefined;
+      return key !== undefined && lineStart(text, key[0]) === key[0];
+    })
+  );
 }
 
 // Remove whole lines [start, end); a last line without a line break takes the break before it, undoing an append.
@@ -200,43 +227,47 @@ function cutLines(text: string, start: number, end: number): string {
   return text.slice(0, start) + text.slice(end);
 }
 
-function spliceIn(text: string, pair: ComponentsPair | undefined): string | undefined {
+function spliceIn(text: string, { span }: Parsed, pair: ComponentsPair | undefined): string | undefined {
   const eol = eolOf(text);
   if (pair === undefined) {
     const key = `components:${eol}- ${COMPONENT}`;
     return text === '' || text.endsWith('\n') ? `${text}${key}${eol}` : `${text}${eol}${key}`;
   }
   const value = pair.value;
-  const keyStart = (pair.key as YamlNode).range![0];
+  const keySpan = span(pair.key);
+  if (keySpan === undefined) return undefined;
+  const keyStart = keySpan[0];
   const keyEnd = lineEnd(text, keyStart);
   const keyLine = text.slice(keyStart, keyEnd);
+  const valueSpan = span(value);
   const empty =
     value === null ||
-    (isScalar(value) && value.value === null && value.source === '') ||
-    (isSeq(value) && value.flow === true && value.items.length === 0 && value.range != null && value.range[0] < keyEnd);
+    // nothing after the colon but perhaps a tag or a comment (an explicit `~` or `null` is left alone)
+    (value instanceof Scalar && value.value === null && valueSpan !== undefined && valueSpan[0] === valueSpan[1]) ||
+    (value instanceof YAMLSeq && value.type === Type.FLOW_SEQ && value.items.length === 0 && valueSpan !== undefined && valueSpan[0] < keyEnd);
   if (empty && EMPTY_KEY_LINE.test(keyLine)) {
     const comment = keyLine.replace(/\r?\n$/, '').match(/[ \t]+#.*$/)?.[0] ?? '';
     return `${text.slice(0, keyStart)}components:${comment}${eol}- ${COMPONENT}${keyLine.endsWith('\n') ? eol : ''}${text.slice(keyEnd)}`;
   }
-  if (!isSeq(value) || value.items.length === 0) return undefined;
-  const items = value.items as YamlNode[];
-  const first = items[0]!;
-  const last = items[items.length - 1]!;
-  if (!first.range || !last.range) return undefined;
-  if (value.flow) return `${text.slice(0, last.range[1])}, ${COMPONENT}${text.slice(last.range[1])}`;
-  const firstLine = text.slice(lineStart(text, first.range[0]), lineEnd(text, first.range[0]));
+  if (!(value instanceof YAMLSeq) || value.items.length === 0) return undefined;
+  const first = span(value.items[0]);
+  const last = span(value.items[value.items.length - 1]);
+  if (!first || !last) return undefined;
+  if (value.type === Type.FLOW_SEQ) return `${text.slice(0, last[1])}, ${COMPONENT}${text.slice(last[1])}`;
+  const firstLine = text.slice(lineStart(text, first[0]), lineEnd(text, first[0]));
   const prefix = firstLine.match(/^([ \t]*-[ \t]+)/)?.[1];
   if (prefix === undefined) return undefined;
-  const at = nodeLineEnd(text, last.range);
+  const at = nodeLineEnd(text, last);
   const before = text.slice(0, at);
   return before.endsWith('\n') ? `${before}${prefix}${COMPONENT}${eol}${text.slice(at)}` : `${before}${eol}${prefix}${COMPONENT}`;
 }
 
-function spliceOut(text: string, pair: ComponentsPair, seq: YAMLSeq<unknown>, entry: YamlNode): string | undefined {
-  const item = entry.range;
-  const keyStart = (pair.key as YamlNode).range![0];
-  if (!item) return undefined;
-  const others = seq.items.filter((i) => i !== entry) as YamlNode[];
+function spliceOut(text: string, { span }: Parsed, pair: ComponentsPair, seq: YAMLSeq, entry: YamlNode): string | undefined {
+  const item = span(entry);
+  const keySpan = span(pair.key);
+  if (!item || !keySpan) return undefined;
+  const keyStart = keySpan[0];
+  const others = seq.items.filter((i) => i !== entry);
   if (others.length === 0) {
     // the key goes with its last entry, when nothing else shares its lines
     const end = nodeLineEnd(text, item);
@@ -244,44 +275,48 @@ function spliceOut(text: string, pair: ComponentsPair, seq: YAMLSeq<unknown>, en
     const clean = lines.every((line, i) => (i === 0 ? ONLY_ENTRY_KEY_LINE.test(line) : BLANK_LINE.test(line) || ENTRY_LINE.test(line)));
     return clean ? cutLines(text, keyStart, end) : undefined;
   }
-  if (!seq.flow) {
+  if (seq.type !== Type.FLOW_SEQ) {
     const start = lineStart(text, item[0]);
     const end = nodeLineEnd(text, item);
     return ENTRY_LINE.test(text.slice(start, end)) ? cutLines(text, start, end) : undefined;
   }
   const index = seq.items.indexOf(entry);
-  const prev = seq.items[index - 1] as YamlNode | undefined;
-  const next = seq.items[index + 1] as YamlNode | undefined;
-  if (prev?.range) return text.slice(0, prev.range[1]) + text.slice(item[1]);
-  if (next?.range) return text.slice(0, item[0]) + text.slice(next.range[0]);
+  const prev = index > 0 ? span(seq.items[index - 1]) : undefined;
+  const next = index + 1 < seq.items.length ? span(seq.items[index + 1]) : undefined;
+  if (prev) return text.slice(0, prev[1]) + text.slice(item[1]);
+  if (next) return text.slice(0, item[0]) + text.slice(next[0]);
   return undefined;
 }
+
+const isOurEntry = (item: unknown): boolean => item instanceof Scalar && isOurs(item.value);
 
 /** withComponent adds COMPONENT to the `components:` of a kustomization (idempotent); undefined gives the plugin's own minimal file. */
 export function withComponent(kustomization: string | undefined): string {
   if (kustomization === undefined) return MINIMAL_TEXT;
-  const doc = parse(kustomization);
-  const pair = componentsPair(doc);
-  if (isSeq(pair?.value) && pair.value.items.some((item) => isScalar(item) && isOurs(item.value))) return kustomization;
-  const spliced = spliceable(doc, kustomization) ? spliceIn(kustomization, pair) : undefined;
+  const parsed = parse(kustomization);
+  const { doc } = parsed;
+  const pair = componentsPair(parsed);
+  if (pair?.value instanceof YAMLSeq && pair.value.items.some(isOurEntry)) return kustomization;
+  const spliced = spliceable(parsed, kustomization) ? spliceIn(kustomization, parsed, pair) : undefined;
   if (spliced !== undefined) return spliced;
   const current = doc.get('components', true);
-  if (isSeq(current)) current.add(doc.createNode(COMPONENT));
-  else doc.set('components', doc.createNode([COMPONENT]));
+  if (current instanceof YAMLSeq) current.add(doc.schema.createNode(COMPONENT, true));
+  else doc.set('components', doc.schema.createNode([COMPONENT], true));
   return doc.toString();
 }
 
 /** withoutComponent removes exactly the plugin's entry (and a `components:` key it leaves empty); everything else is kept. */
 export function withoutComponent(kustomization: string): string {
-  const doc = parse(kustomization);
-  const pair = componentsPair(doc);
-  if (pair === undefined || !isSeq(pair.value)) return kustomization;
-  const seq = pair.value as YAMLSeq<unknown>;
-  const ours = seq.items.filter((item) => isScalar(item) && isOurs(item.value)) as YamlNode[];
+  const parsed = parse(kustomization);
+  const { doc } = parsed;
+  const pair = componentsPair(parsed);
+  if (pair === undefined || !(pair.value instanceof YAMLSeq)) return kustomization;
+  const seq = pair.value;
+  const ours = seq.items.filter(isOurEntry) as YamlNode[];
   if (ours.length === 0) return kustomization;
-  const spliced = ours.length === 1 && spliceable(doc, kustomization) ? spliceOut(kustomization, pair, seq, ours[0]!) : undefined;
+  const spliced = ours.length === 1 && spliceable(parsed, kustomization) ? spliceOut(kustomization, parsed, pair, seq, ours[0]!) : undefined;
   if (spliced !== undefined) return spliced;
-  seq.items = seq.items.filter((item) => !(isScalar(item) && isOurs(item.value)));
+  seq.items = seq.items.filter((item) => !isOurEntry(item));
   if (seq.items.length === 0) doc.delete('components');
   return doc.toString();
 }
@@ -290,7 +325,7 @@ export function withoutComponent(kustomization: string): string {
 export function isOwnMinimal(kustomization: string): boolean {
   let value: unknown;
   try {
-    value = parse(kustomization).toJS();
+    value = parse(kustomization).doc.toJSON();
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 // Pure: the plugin's properties, the validation of every value, and app → global → default resolution, in the layout
 // of Dokku's property store (plugins/common/properties.go): one file per key, lists one item per line.
-import { isIP } from 'node:net';
+import { isIP } from 'net';
 
 export const PLUGIN = 'network-host';
 /** GLOBAL is the pseudo-app Dokku's property store keeps global values under. */

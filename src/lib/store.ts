@@ -1,8 +1,8 @@
 // Effects: the plugin's files. Settings live in Dokku's property layout, $DOKKU_LIB_ROOT/config/network-host/<app|--global>/<key>
 // (plugins/common/properties.go); the plugin's own state (precomputed trigger answers, hand-off records, the labels it
 // wrote into another plugin's store) lives in $DOKKU_LIB_ROOT/data/network-host/<app|--global>/.
-import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'fs';
+import { dirname, join } from 'path';
 import { PluginError } from './errors';
 import { GLOBAL, KEYS, PLUGIN, type Settings } from './properties';
 
@@ -55,6 +55,22 @@ export const listDir = (path: string): string[] => {
     return [];
   }
 };
+
+/**
+ * removePath deletes a file, or a directory with everything in it, and is quiet when there is nothing (`rm -rf`). Node
+ * 12 has no fs.rmSync, and its recursive rmdir is deprecated from 16 on. Links are removed, never followed.
+ */
+export function removePath(path: string): void {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory()) return unlinkSync(path);
+  for (const name of readdirSync(path)) removePath(join(path, name));
+  rmdirSync(path);
+}
 
 /** readSettings returns the stored values of one app (or --global); missing keys are absent. */
 export function readSettings(target: string): Settings {
@@ -128,15 +144,15 @@ export function writeSettings(target: string, settings: Settings): void {
   for (const key of KEYS) {
     const value = settings[key];
     if (value === before[key]) continue;
-    if (value === undefined) rmSync(join(dir, key), { force: true });
+    if (value === undefined) removePath(join(dir, key));
     else writeFileAtomic(join(dir, key), value);
   }
 }
 
 /** destroyTarget removes everything the plugin stores for an app (its settings and its data). */
 export function destroyTarget(target: string): void {
-  rmSync(settingsDir(target), { recursive: true, force: true });
-  rmSync(targetDataDir(target), { recursive: true, force: true });
+  removePath(settingsDir(target));
+  removePath(targetDataDir(target));
 }
 
 /** readRecord reads one of the plugin's `name=value` record files (e.g. the labels it wrote); absent means empty. */
@@ -151,6 +167,6 @@ export function readRecord(path: string): Record<string, string> {
 
 export function writeRecord(path: string, record: Record<string, string>): void {
   const lines = Object.entries(record).map(([name, value]) => `${name}=${value}`);
-  if (lines.length === 0) rmSync(path, { force: true });
+  if (lines.length === 0) removePath(path);
   else writeFileAtomic(path, `${lines.join('\n')}\n`);
 }

@@ -23,10 +23,30 @@ valid_app() {
   esac
 }
 
-# to_node: hand the call to the triggers bundle. Without Node, say what is skipped and return, so the caller goes on.
+# version_at_least A B: the version A (X.Y.Z, a suffix after Z is ignored) is B or newer.
+version_at_least() {
+  old_ifs=$IFS
+  IFS=.
+  # shellcheck disable=SC2086 # split on the dots on purpose
+  set -- $1 $2
+  IFS=$old_ifs
+  [ "$1" -ne "$4" ] 2>/dev/null && { [ "$1" -gt "$4" ]; return; }
+  [ "$2" -ne "$5" ] 2>/dev/null && { [ "$2" -gt "$5" ]; return; }
+  [ "${3%%[!0-9]*}" -ge "$6" ] 2>/dev/null
+}
+
+# node_ok: the Node.js on PATH is at least the one the bundles are built for (package.json's engines.node); $found is
+# its version, or none.
+node_ok() {
+  found=$(node --version 2>/dev/null) && [ -n "$found" ] || found=none
+  [ "$found" != none ] && version_at_least "${found#v}" @NODE_FLOOR@
+}
+
+# to_node: hand the call to the triggers bundle. Without a Node.js it can run on, say what is skipped and return, so
+# the caller goes on.
 to_node() {
-  if command -v node >/dev/null 2>&1; then exec node "$plugin_dir/triggers/triggers" "$name" "$@"; fi
-  warn "network-host: Node.js is missing, so $name for ${app:-this call} runs without the plugin's checks (install it: dokku plugin:install-dependencies)"
+  if node_ok; then exec node "$plugin_dir/triggers/triggers" "$name" "$@"; fi
+  warn "network-host: Node.js >= @NODE_FLOOR@ is missing (found: $found), so $name for ${app:-this call} runs without the plugin's checks (install it: dokku plugin:install-dependencies)"
   return 1
 }
 
@@ -255,11 +275,10 @@ case "$name" in
     # never failing.
     own_dirs
     drop_legacy_docker_options
-    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-    if [ "$major" -ge 18 ]; then
+    if node_ok; then
       node "$plugin_dir/triggers/triggers" install || warn "network-host: could not write the precomputed arguments; the triggers ask Node until they are"
     else
-      warn "network-host needs Node.js >= 18 for its commands (found: $(node --version 2>/dev/null || echo none)); install it with: dokku plugin:install-dependencies"
+      warn "network-host needs Node.js >= @NODE_FLOOR@ for its commands (found: $found); install it with: dokku plugin:install-dependencies"
     fi
     exit 0
     ;;
@@ -268,22 +287,22 @@ case "$name" in
     [ "$1" = network-host ] || exit 0
     drop_legacy_docker_options
     drop_own_labels
-    if command -v node >/dev/null 2>&1; then node "$plugin_dir/triggers/triggers" uninstall || :; fi
+    if node_ok; then node "$plugin_dir/triggers/triggers" uninstall || :; fi
     rm -rf "$conf" "$data"
     exit 0
     ;;
   dependencies)
-    # plugin:install-dependencies (as root): Node.js >= 18, which Debian 12 and Ubuntu 24.04 ship as nodejs.
-    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-    [ "$major" -ge 18 ] && exit 0
-    echo "-----> Installing Node.js (network-host needs >= 18)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs
-    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-    if [ "$major" -lt 18 ]; then
-      warn "The distribution's Node.js is older than 18; install Node.js >= 18 from another source"
-      exit 1
+    # plugin:install-dependencies (as root): the distribution's nodejs when there is no Node.js. Never a failure: plugn
+    # stops at the first hook that fails, and the other plugins' dependencies (nginx-vhosts') come after this one.
+    node_ok && exit 0
+    if [ "$found" = none ] && command -v apt-get >/dev/null 2>&1; then
+      echo "-----> Installing Node.js for network-host (the distribution's nodejs package)"
+      export DEBIAN_FRONTEND=noninteractive
+      { apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs; } || warn "network-host: apt-get could not install nodejs"
+      node_ok && exit 0
     fi
+    warn "network-host needs Node.js >= @NODE_FLOOR@ for its commands (found: $found); install a newer Node.js (NodeSource's packages or the official binaries), then run: dokku plugin:install"
+    exit 0
     ;;
 esac
 exit 0

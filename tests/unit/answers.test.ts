@@ -1,9 +1,9 @@
 // The sh trigger entry prints exactly what the planner gives, for any settings, builder and bridge shape: the answers
 // written when settings change (src/lib/answers.ts) are read back by the built triggers/hook without Node.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
 import fc from 'fast-check';
 import { app, host } from './fixtures';
 import { writeAnswers } from '../../src/lib/answers';
@@ -11,7 +11,7 @@ import { resolveBridgeAddress, type BridgeFacts } from '../../src/lib/bridge';
 import { planContext } from '../../src/lib/pipeline';
 import { BUILDERS, planPhase, triggerOutput } from '../../src/lib/plan';
 import { GLOBAL, resolveConfig, type Phase, type Settings } from '../../src/lib/properties';
-import { writeSettings } from '../../src/lib/store';
+import { removePath, writeSettings } from '../../src/lib/store';
 
 const HOOK = resolve(__dirname, '../../triggers/hook');
 const CALLS = [
@@ -50,12 +50,12 @@ beforeAll(() => {
   for (const call of new Set(CALLS.map((c) => c.trigger))) symlinkSync(HOOK, join(root, 'plugin', call));
   process.env.DOKKU_LIB_ROOT = join(root, 'lib');
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => removePath(root));
 
 test('for any settings, builder and bridge shape, the sh entry prints what the planner prints (without Node)', () => {
   fc.assert(
     fc.property(fc.option(settings, { nil: undefined }), settings, fc.constantFrom('nginx', 'caddy'), bridgeShape, (own, global, proxyType, shape) => {
-      rmSync(join(root, 'lib'), { recursive: true, force: true });
+      removePath(join(root, 'lib'));
       const pidfile = join(root, 'docker.pid');
       writeFileSync(pidfile, '1\n');
       utimesSync(pidfile, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
@@ -82,7 +82,7 @@ test('for any settings, builder and bridge shape, the sh entry prints what the p
 });
 
 test('answers holding the bridge address are not trusted after dockerd starts again (it rewrites its pidfile)', () => {
-  rmSync(join(root, 'lib'), { recursive: true, force: true });
+  removePath(join(root, 'lib'));
   const pidfile = join(root, 'docker.pid');
   writeFileSync(pidfile, '1\n');
   utimesSync(pidfile, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
@@ -93,15 +93,40 @@ test('answers holding the bridge address are not trusted after dockerd starts ag
   expect(run('docker-args-process-build', ['api', 'dockerfile'])).toMatchObject({ stdout: ' --add-host=host.docker.internal:172.17.0.1', stderr: '' });
   writeFileSync(pidfile, '2\n');
   // Node would ask Docker again; without it, the last answer is printed, with the warning.
-  expect(run('docker-args-process-build', ['api', 'dockerfile'])).toMatchObject({ stdout: ' --add-host=host.docker.internal:172.17.0.1', stderr: expect.stringMatching(/Node.js is missing/) });
+  expect(run('docker-args-process-build', ['api', 'dockerfile'])).toMatchObject({ stdout: ' --add-host=host.docker.internal:172.17.0.1', stderr: expect.stringMatching(/Node.js >= 12.22.0 is missing \(found: none\)/) });
   expect(run('docker-args-process-deploy', ['api', 'dockerfile', 'latest', 'web', '1'])).toMatchObject({ stdout: ' --add-host=host.docker.internal:host-gateway', stderr: '' });
   // A setting edited by hand after the answers were written makes them stale too.
   writeFileSync(join(root, 'lib/config/network-host/api/mode'), 'host');
-  expect(run('docker-args-process-deploy', ['api', 'dockerfile', 'latest', 'web', '1']).stderr).toMatch(/Node.js is missing/);
+  expect(run('docker-args-process-deploy', ['api', 'dockerfile', 'latest', 'web', '1']).stderr).toMatch(/Node.js >= 12.22.0 is missing \(found: none\)/);
+});
+
+// The sh entry hands a call to Node only when the Node on PATH is at least the floor the bundles are built for
+// (package.json's engines.node); an older one is treated as none, and the warning names what was found.
+test.each([
+  ['v10.24.1', false],
+  ['v11.99.99', false],
+  ['v12.21.0', false],
+  ['v12.22.0', true],
+  ['v12.22.9', true],
+  ['v12.22.10', true],
+  ['v13.0.0', true],
+  ['v18.19.1', true],
+  ['v24.22.3', true],
+  ['v25.0.0-nightly2026', true],
+  ['not-a-version', false],
+])('the sh entry with Node %s on PATH runs the bundle: %s', (version, runs) => {
+  removePath(join(root, 'lib'));
+  writeSettings('api', { mode: 'host' });
+  const bin = mkdtempSync(join(root, 'bin-'));
+  writeFileSync(join(bin, 'node'), `#!/bin/sh\nif [ "$1" = --version ]; then echo ${version}; else echo "bundle $*"; fi\n`, { mode: 0o755 });
+  const result = spawnSync(join(root, 'plugin', 'docker-args-process-run'), ['api', 'dockerfile', 'latest'], { env: { DOKKU_LIB_ROOT: join(root, 'lib'), PATH: bin }, encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  if (runs) expect(result).toMatchObject({ stdout: expect.stringMatching(/^bundle .*triggers\/triggers docker-args-process-run api dockerfile latest\n$/), stderr: '' });
+  else expect(result).toMatchObject({ stdout: '', stderr: expect.stringContaining(`Node.js >= 12.22.0 is missing (found: ${version}), so docker-args-process-run for api runs without`) });
 });
 
 test('answers written in the same clock tick as a setting are trusted: the stamp waits until it is past the setting', () => {
-  rmSync(join(root, 'lib'), { recursive: true, force: true });
+  removePath(join(root, 'lib'));
   writeSettings('api', { mode: 'host' });
   // File times come from a coarse clock: a setting written just before the answers can carry the stamp's own time.
   // A time a little ahead stands for that tick, deterministically.

@@ -1,13 +1,14 @@
 // The k3s Kustomize component: its files, the kustomization edits, the effects on a kustomize root, and what
 // `kubectl kustomize` (the kustomize Dokku's k3s scheduler links, run the way helm.go KustomizeRenderer runs it:
 // LoadRestrictionsNone) renders from tests/fixtures/k3s/rendered.yaml with it.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { COMPONENT, componentFiles, isOwnMinimal, withComponent, withoutComponent, type PodNetworking } from '../../src/lib/k3s';
 import { installComponent, kustomizationFile, kustomizeRoots, RECORD, removeComponent } from '../../src/lib/k3s-files';
+import { removePath } from '../../src/lib/store';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'k3s', 'rendered.yaml');
 const APP = 'fixture-app';
@@ -21,7 +22,7 @@ let scratch: string;
 beforeEach(() => {
   scratch = mkdtempSync(join(tmpdir(), 'k3s-test-'));
 });
-afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(() => removePath(scratch));
 
 // ---------------------------------------------------------------------------------------------------------------------
 describe('componentFiles', () => {
@@ -374,7 +375,7 @@ function kustomize(root: string): K8sObject[] {
   const out = execFileSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', root], { encoding: 'utf8', timeout: 60_000 });
   return parseAllDocuments(out).map((doc) => {
     expect(doc.errors).toEqual([]);
-    return doc.toJS() as K8sObject;
+    return doc.toJSON() as K8sObject;
   });
 }
 
@@ -386,7 +387,7 @@ function chartRoot(kustomization?: Record<string, string>): string {
   return root;
 }
 
-const CHART = parseAllDocuments(readFileSync(FIXTURE, 'utf8')).map((doc) => doc.toJS() as K8sObject);
+const CHART = parseAllDocuments(readFileSync(FIXTURE, 'utf8')).map((doc) => doc.toJSON() as K8sObject);
 const byName = (objects: K8sObject[]) => new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
 const podSpec = (o: K8sObject) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 const ownPods = (objects: K8sObject[]) =>
@@ -395,7 +396,7 @@ const UNTOUCHED = ['ServiceAccount/fixture-app', 'Service/fixture-app-web', 'Ing
 
 // What the component may change in one object: the pod spec and the Deployment's rollout.
 function withoutPodNetworking(o: K8sObject): K8sObject {
-  const copy = structuredClone(o);
+  const copy = JSON.parse(JSON.stringify(o)) as K8sObject;
   if (copy.kind !== 'Deployment' && copy.kind !== 'CronJob') return copy;
   const spec = podSpec(copy);
   for (const key of ['hostNetwork', 'dnsPolicy', 'nodeSelector', 'tolerations', 'hostAliases']) delete spec[key];
@@ -416,7 +417,7 @@ describe('rendering with kubectl kustomize', () => {
       writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n- rendered.yaml\n');
       baseline = byName(kustomize(dir));
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removePath(dir);
     }
   });
 
