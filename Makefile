@@ -25,8 +25,9 @@ lint: node_modules
 unit-tests: node_modules
 	npx jest
 
+# The bats suites on the oldest Node.js a Dokku-supported distribution ships (tests/node-versions), as tests/run does.
 bats: build
-	$(BATS) tests
+	tests/lib/with-node $(shell grep -vE '^(#|$$)' tests/node-versions | head -n 1) $(BATS) tests
 
 docker:
 	tests/docker/engine up
