@@ -10,7 +10,10 @@ setup_file() {
 }
 teardown_file() { teardown_dokku; }
 setup() { create_app; }
-teardown() { destroy_app >/dev/null 2>&1 || true; }
+teardown() {
+  host_service_stop_all
+  destroy_app >/dev/null 2>&1 || true
+}
 
 # answers PORT: the app answers on the host's port (where nginx reaches a host-mode app)
 answers() { timeout 3 wget -qO- "http://127.0.0.1:$1/" 2>/dev/null; }
@@ -269,4 +272,48 @@ watch_port() {
   run dokku network-host:report "$TEST_APP-clone" --network-host-phases
   assert_output "deploy,run"
   destroy_app "$TEST_APP-clone"
+}
+
+@test "(host mode) two apps on Dokku's default port (never built: ports-get gives http:80:5000) cannot both be in host mode" {
+  create_app default-port-app
+  dokku ports:clear "$TEST_APP" >/dev/null
+  dokku network-host:enable default-port-app --no-rebuild
+  run dokku network-host:enable "$TEST_APP" --no-rebuild
+  assert_failure
+  assert_output --partial "Host-mode app default-port-app already uses port 5000"
+  destroy_app default-port-app
+}
+
+@test "(host mode) a port set after enable that another program holds fails the first deploy early, naming the fix" {
+  require_docker
+  dokku network-host:enable "$TEST_APP" --no-rebuild
+  host_service_start 127.0.0.1 "$WEB_PORT" "not the app"
+  dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
+  run deploy_app "$TEST_APP"
+  assert_failure
+  assert_output --partial "Port $WEB_PORT already listens on this host (a program that is not a host-mode app), so $TEST_APP could not bind it with host networking. Fix: stop that program, or give $TEST_APP another port"
+  run "$DOCKER_BIN" container ls -aq --filter "label=com.dokku.app-name=$TEST_APP"
+  assert_output ""
+  host_service_stop "$WEB_PORT"
+}
+
+@test "(host mode) the recipe's --net=host added after enable is adopted at the next deploy, which then works" {
+  deployed_in_host_mode
+  dokku docker-options:add "$TEST_APP" deploy --net=host
+  run dokku ps:rebuild "$TEST_APP"
+  assert_success
+  assert_output --partial "Adopted the"
+  refute_output --partial "specified multiple times"
+  run dokku docker-options:report "$TEST_APP" --docker-options-deploy
+  assert_output ""
+  run answers "$WEB_PORT"
+  assert_output --partial "hello from the app"
+}
+
+@test "(network-host:enable) after disable --no-rebuild the app's own host-mode container holds its port: enable again is accepted" {
+  deployed_in_host_mode
+  dokku network-host:disable "$TEST_APP" --no-rebuild
+  run dokku network-host:enable "$TEST_APP" --no-rebuild
+  assert_success
+  refute_output --partial "already listens"
 }

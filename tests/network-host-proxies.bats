@@ -16,6 +16,7 @@ setup() {
 }
 teardown() {
   destroy_app >/dev/null 2>&1 || true
+  dokku traefik:set --global letsencrypt-email >/dev/null 2>&1 || true
   for app in shop shop-2; do dokku --force apps:destroy "$app" >/dev/null 2>&1 || true; done
 }
 
@@ -55,6 +56,32 @@ from_bridge() { "$DOCKER_BIN" container run --rm "$NETWORK_HOST_TEST_IMAGE" time
   dokku network-host:gateway "$TEST_APP" >/dev/null
   run label caddy.reverse_proxy
   assert_output "{{ upstreams $PORT }}"
+}
+
+@test "(proxies) caddy: an app without a site (domains disabled) gets no caddy label at all: a lone one would be a global option for every app" {
+  require_docker
+  dokku proxy:set "$TEST_APP" caddy >/dev/null
+  dokku domains:disable "$TEST_APP" >/dev/null
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  deploy_app "$TEST_APP" >/dev/null
+  run "$DOCKER_BIN" inspect -f '{{ range $k, $v := .Config.Labels }}{{ $k }} {{ end }}' "$(<"$DOKKU_ROOT/$TEST_APP/CONTAINER.web.1")"
+  refute_output --partial "caddy"
+  dokku domains:enable "$TEST_APP" >/dev/null
+  deploy_app "$TEST_APP" >/dev/null
+  run label caddy.reverse_proxy
+  assert_output "$(docker0_ip):$PORT"
+}
+
+@test "(proxies) traefik with a letsencrypt email: the https router traefik-vhosts makes from the http map is repointed too" {
+  require_docker
+  dokku proxy:set "$TEST_APP" traefik >/dev/null
+  dokku traefik:set --global letsencrypt-email ops@dokku.me >/dev/null
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  deploy_app "$TEST_APP" >/dev/null
+  run label "traefik.http.routers.$TEST_APP-web-https.service"
+  assert_output "$TEST_APP-web-host-network"
+  run label "traefik.http.routers.$TEST_APP-web-http.service"
+  assert_output "$TEST_APP-web-host-network"
 }
 
 @test "(proxies) traefik: a service of its own in traefik's labels store, kept in step, removed on disable; the user's labels stay" {

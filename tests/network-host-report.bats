@@ -40,7 +40,7 @@ teardown_file() { teardown_dokku; }
   assert_output --regexp "       Network host run args: +--network=host"
   assert_output --regexp "       Network host containers: +not running"
   assert_output --regexp "       Network host applies: +builds, deploys and app.json tasks, dokku run and cron"
-  assert_output --regexp "       Network host proxy: +nginx reaches the app at 127.0.0.1 on its port"
+  assert_output --regexp "       Network host proxy: +nginx reaches the app at 127.0.0.1 on port 5000"
   assert_output --regexp "       Network host trigger answers: +in step"
 }
 

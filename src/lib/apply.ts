@@ -34,7 +34,11 @@ export async function apply(plan: Plan, host: HostFacts, pidfile: string | undef
     // The answers come from the settings as written, so the facts are read again for the apps they are written for.
     const fresh: HostFacts = { ...host, global: readSettings(GLOBAL), apps: new Map(host.apps) };
     for (const target of plan.destroy) fresh.apps.delete(target);
-    for (const target of plan.derive) if (target !== GLOBAL) fresh.apps.set(target, appFacts(target));
+    // What was asked of Dokku and Docker for the snapshot (the proxy's routes) does not change with the settings.
+    for (const target of plan.derive) {
+      const asked = host.apps.get(target);
+      if (target !== GLOBAL) fresh.apps.set(target, { ...appFacts(target), ...(asked && { vhost: asked.vhost, hostNetworkRunning: asked.hostNetworkRunning }) });
+    }
     for (const target of plan.derive) writeAnswers(target, fresh, pidfile);
   }
   for (const warning of plan.warnings) warn(warning);

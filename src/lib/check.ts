@@ -43,7 +43,7 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
   }
   if (config.mode !== 'off') notes.push(`Applies to: ${applies(config, facts.scheduler)}`);
   const currentlyHost = engine?.containers.get(web ?? '')?.networkMode === 'host';
-  const findings = hostModeFindings({ facts, config, host, configs: new Map([...host.apps.keys()].map((a) => [a, tryResolve(host.apps.get(a)!.settings, host.global).config])), atDeploy: currentlyHost });
+  const findings = hostModeFindings({ facts, config, host, configs: new Map([...host.apps.keys()].map((a) => [a, tryResolve(host.apps.get(a)!.settings, host.global).config])), ownHoldsPort: currentlyHost });
   problems.push(...findings.errors);
   notes.push(...findings.warnings, ...configurationNotes(facts, config, host));
   if (deploysOnHost(config)) {

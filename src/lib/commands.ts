@@ -5,7 +5,7 @@ import { apply } from './apply';
 import type { ModeArgs, SetArgs } from './cli';
 import { PluginError } from './errors';
 import { dokku } from './exec';
-import { appContainerIds, appFacts, isDeployed, snapshot, verifyApp, visibleApps } from './gather';
+import { allApps, appContainerIds, appFacts, isDeployed, snapshot, verifyApp, visibleApps } from './gather';
 import { info1, info2Quiet, verbose, warn } from './log';
 import { planContext, planSettings, type Plan } from './pipeline';
 import { GLOBAL, isKey, KEYS, normalizeValue, PLUGIN, showValue, tryResolve, type Key, type Mode, type Settings } from './properties';
@@ -29,7 +29,7 @@ const MODE_TITLES: Record<Mode, string> = {
 
 /** planAndApply is every write path's shape: facts, plan (refusing before anything is written), apply. */
 async function planAndApply(target: string, values: Settings, unset: Key[] = []): Promise<{ plan: Plan; scheduler?: string }> {
-  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true });
+  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: [target], own: target === GLOBAL ? allApps() : [target] });
   const plan = planSettings({ target, values, unset }, host);
   await apply(plan, host, engine?.pidfile);
   return { plan, scheduler: host.apps.get(target)?.scheduler };
@@ -59,7 +59,7 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   if (args.phases !== undefined) values.phases = input('phases', args.phases);
   if (args.aliases !== undefined) values['gateway-aliases'] = input('gateway-aliases', args.aliases.join(','));
   if (args.ip !== undefined) values['gateway-ip'] = input('gateway-ip', args.ip);
-  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true });
+  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: [args.app], own: [args.app] });
   const plan = planSettings({ target: args.app, values }, host);
   const facts = host.apps.get(args.app)!;
   const config = tryResolve({ ...facts.settings, ...values }, host.global).config!;

@@ -1,16 +1,17 @@
 // Effects: the facts plans are made from, read off the host once per command or hook. Other plugins' settings are read
 // from Dokku's property store (one file per key; Dokku 0.38's layout, docs/dokku-facts.md): reading files keeps a
 // command over hundreds of apps free of a Dokku call per app. Changes to them always go through Dokku's commands.
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { networkInterfaces } from 'os';
 import { join } from 'path';
 import { listeningSockets, type Socket } from './diagnose';
 import { inspectEngine, type EngineFacts } from './docker';
 import { AppNotFoundError } from './errors';
 import { dokku, plugnTrigger } from './exec';
-import { isListed, parsePortMaps, parseScale, type AppFacts, type HostFacts } from './model';
+import { isListed, parseScale, portMaps, type AppFacts, type HostFacts } from './model';
 import { DEFAULT_SCOPE, type DockerOptions } from './options';
-import { GLOBAL, PHASES, type Phase } from './properties';
+import { GLOBAL, PHASES, tryResolve, type Phase } from './properties';
+import { proxyKind } from './proxies';
 import { checkAppName, dokkuRoot, isDir, libRoot, listDir, readRecord, readSettings, readText, targetDataDir } from './store';
 
 const read = (plugin: string, target: string, key: string): string | undefined => readText(join(libRoot(), 'config', plugin, target, key))?.replace(/\n$/, '');
@@ -72,7 +73,8 @@ function dockerOptions(app: string): DockerOptions {
 
 /** appFacts reads everything the plans need about one app. */
 export function appFacts(app: string): AppFacts {
-  const map = listProperty('ports', app, 'map');
+  const proxyType = property('proxy', app, 'type') || 'nginx';
+  const letsencrypt = ['caddy', 'traefik', 'haproxy', 'openresty'].includes(proxyType) && Boolean(globalValue(proxyType, 'letsencrypt-email'));
   return {
     app,
     settings: readSettings(app),
@@ -83,16 +85,42 @@ export function appFacts(app: string): AppFacts {
       attachPostDeploy: property('network', app, 'attach-post-deploy'),
     },
     scale: parseScale(listProperty('ps', app, 'scale')),
-    ports: parsePortMaps(map.length ? map : listProperty('ports', app, 'map-detected')),
+    ports: portMaps({
+      map: listProperty('ports', app, 'map'),
+      detected: listProperty('ports', app, 'map-detected'),
+      proxyPort: Number(property('proxy', app, 'proxy-port')) || 0,
+      proxySslPort: Number(property('proxy', app, 'proxy-ssl-port')) || 0,
+      certExists: certExists(app) || letsencrypt,
+    }),
+    // filled by snapshot for the apps whose label proxy gets the plugin's labels (askVhost)
+    vhost: { enabled: false, domains: [], letsencrypt },
     scheduler: property('scheduler', app, 'selected') || 'docker-local',
     builder: property('builder', app, 'selected') || property('builder', app, 'detected', false),
-    proxyType: property('proxy', app, 'type') || 'nginx',
+    proxyType,
     proxyEnabled: property('proxy', app, 'disabled', false) !== 'true',
     checksDisabled: isListed(property('checks', app, 'disabled', false), 'web'),
     traefikLabels: readRecord(join(libRoot(), 'config', 'traefik', app, 'labels')),
     ownLabels: readRecord(join(targetDataDir(app), 'labels')),
     derived: isDir(join(targetDataDir(app), 'args')),
   };
+}
+
+/**
+ * certExists is the certs plugin's certs-exists (is_ssl_enabled, plugins/certs/functions): the app's tls directory holds
+ * server.crt and server.key. The proxies' certs-force (a letsencrypt email of the app's caddy, traefik, haproxy or
+ * openresty, plugins/*-vhosts/certs-force) is the other half of ports' doesCertExist, read in appFacts.
+ */
+const certExists = (app: string): boolean => ['server.crt', 'server.key'].every((name) => existsSync(join(dokkuRoot(), app, 'tls', name)));
+
+/**
+ * askVhost asks the domains plugin what a label proxy routes on (domains-vhost-enabled, domains-list: caddy-vhosts and
+ * traefik-vhosts ask the same) for one app. Only apps whose caddy or traefik may get the plugin's labels are asked, so
+ * other apps cost no Dokku call.
+ */
+async function askVhost(facts: AppFacts): Promise<void> {
+  const enabled = (await plugnTrigger('domains-vhost-enabled', [facts.app])).exitCode === 0;
+  const domains = enabled ? (await plugnTrigger('domains-list', [facts.app])).stdout.split(/\s+/).filter(Boolean) : [];
+  facts.vhost = { ...facts.vhost, enabled, domains };
 }
 
 /** hostListeners are the TCP sockets listening on the host (/proc/net/tcp and tcp6). */
@@ -135,6 +163,10 @@ export interface Wanted {
   containers?: string[];
   listeners?: boolean;
   k3s?: boolean;
+  /** vhost names apps about to change whose label proxy must be asked about its routes even without settings yet. */
+  vhost?: string[];
+  /** own names apps whose web containers are asked about (hostNetworkRunning), with the other containers' call. */
+  own?: string[];
 }
 
 export interface Snapshot {
@@ -146,10 +178,21 @@ export interface Snapshot {
 export async function snapshot(wanted: Wanted = {}): Promise<Snapshot> {
   globals.clear();
   const apps = new Map((wanted.apps ?? allApps()).map((app) => [app, appFacts(app)]));
-  const engine = wanted.bridge || wanted.containers?.length ? await inspectEngine(wanted.containers ?? []) : undefined;
+  const global = readSettings(GLOBAL);
+  const globalMode = tryResolve({}, global).config?.mode ?? 'off';
+  const asked = [...apps.values()].filter(
+    (f) => proxyKind(f.proxyType) === 'label' && f.proxyEnabled && f.scheduler !== 'k3s' && (wanted.vhost?.includes(f.app) || Object.keys(f.settings).length > 0 || globalMode !== 'off'),
+  );
+  await Promise.all(asked.map(askVhost));
+  const own = new Map((wanted.own ?? []).filter((app) => apps.has(app)).map((app) => [app, appContainerIds(app, 'web')]));
+  const ids = [...(wanted.containers ?? []), ...[...own.values()].flat()];
+  const engine = wanted.bridge || ids.length ? await inspectEngine(ids) : undefined;
+  for (const [app, webIds] of own) {
+    apps.get(app)!.hostNetworkRunning = webIds.some((id) => engine?.containers.get(id)?.running && engine.containers.get(id)?.networkMode === 'host');
+  }
   const anyK3s = [...apps.values()].some((f) => f.scheduler === 'k3s');
   const host: HostFacts = {
-    global: readSettings(GLOBAL),
+    global,
     apps,
     listeners: wanted.listeners ? hostListeners() : [],
     dokkuInDocker: dokkuInDocker(),

@@ -44,7 +44,7 @@ async function dockerArgs(phase: Phase, args: string[]): Promise<void> {
 /** preflight refuses a deploy or `dokku run` of a host-mode app that can no longer work, before any container is touched. */
 async function preflight(phase: 'deploy' | 'run', scheduler: string, app: string): Promise<void> {
   if (!app) return;
-  const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s' });
+  const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s', listeners: phase === 'deploy', own: [app] });
   await apply(planPreflight(app, phase, host), host, engine?.pidfile);
 }
 

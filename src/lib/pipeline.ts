@@ -1,7 +1,7 @@
 // Pure: every change the plugin makes, planned from one snapshot of facts (model.ts) and executed by apply.ts. Commands
 // (enable, gateway, disable, :set, --global) and lifecycle hooks (clone, rename, the deploy preflight) all go through
 // here, so each of them gets the same refusals and the same adoption.
-import { webPort, hasHttps, type AppFacts, type HostFacts } from './model';
+import { proxyRoutes, webPort, type AppFacts, type HostFacts } from './model';
 import { adoptable, scopedOptions, type ScopedOption } from './options';
 import { planPhase, type PlanContext } from './plan';
 import { ANY_NODE, deploysOnHost, GLOBAL, KEYS, PHASES, SERVER_NODE, tryResolve, usesHostNetwork, type Config, type Key, type Settings } from './properties';
@@ -59,7 +59,9 @@ const effect = (config: Config | undefined): string =>
 
 /** proxyLabelsFor are the deploy labels a host-mode web container needs for its proxy (caddy: docs/proxies.md). */
 export function proxyLabelsFor(facts: AppFacts, config: Config | undefined, host: HostFacts): string[] {
-  const port = webPort(facts);
+  // Only where caddy-vhosts emits a site: a lone caddy.* label would be read as a global option and stop caddy for
+  // every app (caddy-docker-proxy's global options, as Dokku's compose.yml.sigil sets its own).
+  const port = proxyRoutes(facts.ports, facts.vhost).caddy;
   if (!deploysOnHost(config) || facts.proxyType !== 'caddy' || !facts.proxyEnabled || port === undefined || !host.bridge?.address) return [];
   return caddyLabels(host.bridge.address, port);
 }
@@ -72,10 +74,9 @@ export const planContext = (facts: AppFacts | undefined, config: Config | undefi
 
 /** labelEdit keeps traefik's labels store in step for one app, never touching a label the user wrote. */
 function labelEdit(facts: AppFacts, config: Config | undefined, host: HostFacts, warnings: string[]): LabelEdit | undefined {
-  const port = webPort(facts);
   const wanted =
-    deploysOnHost(config) && facts.proxyType === 'traefik' && facts.proxyEnabled && port !== undefined && host.bridge?.address
-      ? traefikLabels(facts.app, host.bridge.address, port, hasHttps(facts))
+    deploysOnHost(config) && facts.proxyType === 'traefik' && facts.proxyEnabled && host.bridge?.address
+      ? traefikLabels(facts.app, host.bridge.address, proxyRoutes(facts.ports, facts.vhost))
       : {};
   const own: Record<string, string> = {};
   const add: Record<string, string> = {};
@@ -156,7 +157,7 @@ function notesFor(facts: AppFacts, config: Config, host: HostFacts, warnings: st
     if (kind === 'label') warnings.push(`Proxy: ${proxyNote(facts.proxyType, webPort(facts), host.bridge?.address)}`);
     warnings.push(exposureWarning(facts.app, webPort(facts), kind));
   }
-  if (webPort(facts) === undefined) warnings.push(`${facts.app} has no port yet: it is known after the first build, and checked at that deploy`);
+  if (webPort(facts) === undefined) warnings.push(`${facts.app} has no tcp port map, so no port is checked (dokku ports:report ${facts.app})`);
 }
 
 export type SettingsChange = { target: string; values: Settings; unset?: Key[] };
@@ -186,7 +187,7 @@ export function planSettings({ target, values, unset = [] }: SettingsChange, hos
     const facts = host.apps.get(app)!;
     const config = afterConfigs.get(app);
     if (!config) continue;
-    const findings = hostModeFindings({ facts, config, host, configs: afterConfigs, atDeploy: deploysOnHost(beforeConfigs.get(app)) });
+    const findings = hostModeFindings({ facts, config, host, configs: afterConfigs, ownHoldsPort: facts.hostNetworkRunning });
     k3sFindings(facts, config, host, findings.errors, findings.warnings);
     errors.push(...findings.errors.map((e) => (target === GLOBAL ? `${app}: ${e}` : e)));
     plan.warnings.push(...findings.warnings);
@@ -218,10 +219,13 @@ export function planPreflight(app: string, phase: 'deploy' | 'run', host: HostFa
   const config = configs.get(app);
   if (!facts || !usesHostNetwork(config) || !config!.phases.includes(phase)) return plan;
   const scoped: Config = phase === 'deploy' ? config! : { ...config!, phases: ['run'] };
-  const findings = hostModeFindings({ facts, config: scoped, host, configs, atDeploy: true });
+  const findings = hostModeFindings({ facts, config: scoped, host, configs, ownHoldsPort: facts.hostNetworkRunning });
   if (phase === 'deploy') k3sFindings(facts, scoped, host, findings.errors, findings.warnings);
   if (findings.errors.length) throw new PluginError([`The ${phase === 'deploy' ? 'deploy' : 'run'} of ${app} is refused by network-host:`, ...findings.errors].join('\n !     '));
   plan.warnings.push(...findings.warnings);
+  // The documented recipe added after enable (or left by an interrupted one) would reach Docker next to the plugin's
+  // own argument ("network host is specified multiple times"): adopted here as on every write.
+  for (const entry of scopedOptions(facts.options, scoped.phases).filter((e) => adoptable(e.option, scoped))) plan.adoptions.push({ app, entry });
   if (phase === 'deploy') {
     const edit = labelEdit(facts, config, host, plan.warnings);
     if (edit) plan.labels.push(edit);

@@ -1,5 +1,6 @@
 // Pure: what each of Dokku's proxies does with a host-mode container, and what the plugin does about it
 // (docs/proxies.md). Gateway-mode containers stay on the bridge, so every proxy keeps working for them.
+import type { ProxyRoutes } from './model';
 
 /** ProxyKind is how a proxy finds a host-mode app: directly, through labels the plugin sets, or not at all. */
 export type ProxyKind = 'direct' | 'label' | 'impossible' | 'none';
@@ -30,17 +31,20 @@ export const hostWideBreakers = (proxies: { app: string; type: string }[]): { ap
 export const caddyLabels = (bridgeAddress: string, port: number): string[] => [`--label=caddy.reverse_proxy=${bridgeAddress}:${port}`];
 
 /**
- * traefikLabels give a host-mode app's routers a service of their own that points at the bridge address. Traefik >= 3.4
- * takes a server URL from labels, but not on a service that also has a port (Dokku's has), hence the new service.
- * The labels go into traefik's labels store (traefik:labels:add), which traefik-vhosts appends after its own labels.
+ * traefikLabels give each router traefik-vhosts makes for a host-mode app (routes: model.ts proxyRoutes) a service of
+ * the plugin's that points at the bridge address. Traefik >= 3.4 takes a server URL from labels, but not on a service
+ * that also has a port (Dokku's have), hence services of our own. The labels go into traefik's labels store
+ * (traefik:labels:add), which traefik-vhosts appends after its own labels.
  */
-export function traefikLabels(app: string, bridgeAddress: string, port: number, https: boolean): Record<string, string> {
-  const service = `${app}-web-host-network`;
-  const labels: Record<string, string> = {
-    [`traefik.http.services.${service}.loadbalancer.server.url`]: `http://${bridgeAddress}:${port}`,
-    [`traefik.http.routers.${app}-web-http.service`]: service,
+export function traefikLabels(app: string, bridgeAddress: string, routes: ProxyRoutes): Record<string, string> {
+  const labels: Record<string, string> = {};
+  const service = (port: number): string => {
+    const name = port === (routes.http ?? port) ? `${app}-web-host-network` : `${app}-web-https-host-network`;
+    labels[`traefik.http.services.${name}.loadbalancer.server.url`] = `http://${bridgeAddress}:${port}`;
+    return name;
   };
-  if (https) labels[`traefik.http.routers.${app}-web-https.service`] = service;
+  if (routes.http !== undefined) labels[`traefik.http.routers.${app}-web-http.service`] = service(routes.http);
+  if (routes.https !== undefined) labels[`traefik.http.routers.${app}-web-https.service`] = service(routes.https);
   return labels;
 }
 

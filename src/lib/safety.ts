@@ -1,7 +1,7 @@
 // Pure: what Docker, Dokku or the proxies would refuse or silently ignore once an app shares the host's network, each
 // with the command that fixes it (docs/host-mode.md). Every write path and the deploy preflight ask this one function.
 import { classifyListener } from './diagnose';
-import { hostWideBreakers, type ProxyKind } from './proxies';
+import { hostWideBreakers, proxyKind, type ProxyKind } from './proxies';
 import { webPort, type AppFacts, type HostFacts } from './model';
 import { adoptable, optionFacts, removeCommand, scopedOptions, serviceLink, type ScopedOption } from './options';
 import { deploysOnHost, type Config } from './properties';
@@ -17,8 +17,8 @@ export interface FindingsInput {
   host: HostFacts;
   /** configs are the configurations every app will have after the change being planned. */
   configs: Map<string, Config | undefined>;
-  /** atDeploy: the app's own previous container holds its port, so host listeners are not compared. */
-  atDeploy?: boolean;
+  /** ownHoldsPort: the app's own web container runs with host networking, so a listener on its port is its own. */
+  ownHoldsPort?: boolean;
 }
 
 function optionFindings(app: string, config: Config, entries: ScopedOption[], findings: Findings): void {
@@ -50,7 +50,7 @@ function optionFindings(app: string, config: Config, entries: ScopedOption[], fi
  * hostModeFindings lists what breaks once the app runs with host networking in its configured phases. Entries the plugin
  * adopts (the documented docker-options recipe) are not conflicts: the plugin replaces them.
  */
-export function hostModeFindings({ facts, config, host, configs, atDeploy = false }: FindingsInput): Findings {
+export function hostModeFindings({ facts, config, host, configs, ownHoldsPort = false }: FindingsInput): Findings {
   const findings: Findings = { errors: [], warnings: [] };
   const { app } = facts;
   if (config.mode !== 'host' || config.phases.length === 0) return findings;
@@ -98,12 +98,24 @@ export function hostModeFindings({ facts, config, host, configs, atDeploy = fals
     if (other === app || !otherFacts || !deploysOnHost(otherConfig) || webPort(otherFacts) !== port) continue;
     findings.errors.push(`Host-mode app ${other} already uses port ${port}. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`);
   }
-  if (!atDeploy && classifyListener(host.listeners, port) !== 'none') {
-    findings.errors.push(
-      `Port ${port} already listens on this host, so ${app} could not bind it with host networking. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`,
-    );
-  }
+  if (!ownHoldsPort && classifyListener(host.listeners, port) !== 'none') findings.errors.push(portHeld(facts, port));
   return findings;
+}
+
+/**
+ * portHeld names who holds the port a host-mode app must bind, with the fix that fits. nginx listens on the host port
+ * of every map it proxies (plugins/nginx-vhosts): an EXPOSE 5000 gives the detected map http:5000:5000, so nginx holds
+ * the very port the app binds, and moving nginx to 80 keeps the app's port; on 80 and 443 the app must move.
+ */
+function portHeld(facts: AppFacts, port: number): string {
+  const { app } = facts;
+  const cannot = `so ${app} could not bind it with host networking`;
+  const move = `give ${app} another port, e.g. dokku ports:set ${app} http:80:${port === 80 || port === 443 ? 5000 : port + 1}`;
+  const nginx = proxyKind(facts.proxyType) === 'direct' && facts.proxyEnabled;
+  const ownMap = nginx && port !== 80 && port !== 443 ? facts.ports.find((m) => m.host === port && m.scheme !== 'udp') : undefined;
+  if (ownMap) return `Port ${port} is where ${facts.proxyType} listens for ${app}'s own port map ${ownMap.scheme}:${ownMap.host}:${ownMap.container}, ${cannot}. Fix: dokku ports:set ${app} http:80:${port}`;
+  if (port === 80 || port === 443) return `Port ${port} is where the proxy listens for every app on this host, ${cannot}. Fix: ${move}`;
+  return `Port ${port} already listens on this host (a program that is not a host-mode app), ${cannot}. Fix: stop that program, or ${move}`;
 }
 
 /** exposureWarning says what host mode publishes, with the fixes that fit the app's proxy. */

@@ -12,7 +12,7 @@ export const config = (mode: Config['mode'], overrides: Partial<Config> = {}): C
   ...overrides,
 });
 
-/** app builds one app's facts: deployed on port 5000 behind nginx, nothing else set. */
+/** app builds one app's facts: deployed on port 5000 behind nginx, with a domain, nothing else set. */
 export const app = (name: string, overrides: Partial<AppFacts> = {}): AppFacts => ({
   app: name,
   settings: {},
@@ -20,6 +20,7 @@ export const app = (name: string, overrides: Partial<AppFacts> = {}): AppFacts =
   network: { initialNetwork: '', attachPostCreate: '', attachPostDeploy: '' },
   scale: { web: 1 },
   ports: [{ scheme: 'http', host: 80, container: 5000 }],
+  vhost: { enabled: true, domains: [`${name}.example.com`], letsencrypt: false },
   scheduler: 'docker-local',
   builder: 'dockerfile',
   proxyType: 'nginx',

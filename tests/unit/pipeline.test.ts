@@ -2,7 +2,7 @@
 // redeploy reviews: each row failed before one pipeline served every path).
 import { app, host } from './fixtures';
 import { planClone, planContext, planPreflight, planSettings, type Plan } from '../../src/lib/pipeline';
-import type { AppFacts, HostFacts } from '../../src/lib/model';
+import { portMaps, type AppFacts, type HostFacts } from '../../src/lib/model';
 
 const refusal = (fn: () => Plan): string => {
   try {
@@ -75,19 +75,30 @@ describe('every write path gets the same refusals', () => {
 });
 
 describe('ports: what Dokku will really use, against other host-mode apps and the host', () => {
-  test('two apps that are not deployed yet (no port known) can both be in host mode', () => {
-    const h = host([hostApp('a1', { ports: [] }), app('a2', { ports: [] })]);
-    const plan = planSettings({ target: 'a2', values: { mode: 'host' } }, h);
-    expect(plan.changed).toEqual(['a2']);
-    expect(plan.warnings.join('\n')).toMatch(/a2 has no port yet: it is known after the first build, and checked at that deploy/);
+  test('two apps on Dokku\'s default port (never built, or built by nixpacks or railpack, which record no map) clash on 5000', () => {
+    const fallback = portMaps({ map: [], detected: [], proxyPort: 0, proxySslPort: 0, certExists: false });
+    const h = host([hostApp('a1', { ports: fallback }), app('a2', { ports: fallback })]);
+    expect(refusal(() => planSettings({ target: 'a2', values: { mode: 'host' } }, h))).toMatch(/Host-mode app a1 already uses port 5000/);
   });
   test('an app whose image exposes 80 cannot take the port nginx listens on', () => {
     const h = host([app('api', { ports: [{ scheme: 'http', host: 80, container: 80 }] })], { listeners: [{ address: '0.0.0.0', port: 80 }] });
-    expect(refusal(() => planSettings({ target: 'api', values: { mode: 'host' } }, h))).toMatch(/Port 80 already listens on this host.*dokku ports:set api http:80:81/);
+    expect(refusal(() => planSettings({ target: 'api', values: { mode: 'host' } }, h))).toMatch(/Port 80 is where the proxy listens for every app on this host.*Fix: .*dokku ports:set api http:80:5000/);
   });
-  test('an app already in host mode holds its own port: changing another key is no clash', () => {
-    const h = host([hostApp('api')], { listeners: [{ address: '0.0.0.0', port: 5000 }] });
+  test('an app whose host-mode container runs holds its own port: changing another key is no clash', () => {
+    const h = host([hostApp('api', { hostNetworkRunning: true })], { listeners: [{ address: '0.0.0.0', port: 5000 }] });
     expect(planSettings({ target: 'api', values: { 'gateway-aliases': 'db.internal' } }, h).changed).toEqual([]);
+  });
+  test('after disable --no-rebuild its host-mode container still runs: enable again is no clash with itself', () => {
+    const h = host([app('api', { settings: { mode: 'off' }, hostNetworkRunning: true })], { listeners: [{ address: '0.0.0.0', port: 5000 }] });
+    expect(planSettings({ target: 'api', values: { mode: 'host' } }, h).changed).toEqual(['api']);
+  });
+  test('EXPOSE 5000 gives the detected map http:5000:5000, where nginx itself listens: the fix moves nginx to 80, not the app', () => {
+    const h = host([app('api', { ports: [{ scheme: 'http', host: 5000, container: 5000 }] })], { listeners: [{ address: '0.0.0.0', port: 5000 }] });
+    expect(refusal(() => planSettings({ target: 'api', values: { mode: 'host' } }, h))).toMatch(/Port 5000 is where nginx listens for api's own port map http:5000:5000.*Fix: dokku ports:set api http:80:5000$/);
+  });
+  test('a port another program holds is named as such, with both fixes', () => {
+    const h = host([app('api')], { listeners: [{ address: '127.0.0.1', port: 5000 }] });
+    expect(refusal(() => planSettings({ target: 'api', values: { mode: 'host' } }, h))).toMatch(/Port 5000 already listens on this host \(a program that is not a host-mode app\).*Fix: stop that program, or give api another port, e.g. dokku ports:set api http:80:5001/);
   });
 });
 
@@ -100,13 +111,21 @@ describe('the deploy preflight (scheduler-deploy, before any container is touche
     const h = host([hostApp('api', { options: { _default_: { deploy: ['--link dokku.redis.cache:dokku-redis-cache'] } } })]);
     expect(refusal(() => planPreflight('api', 'deploy', h))).toMatch(/linked to the redis service cache/);
   });
-  test('its own port is held by its previous container: no clash with itself', () => {
-    const h = host([hostApp('api')], { listeners: [{ address: '0.0.0.0', port: 5000 }] });
+  test('its own port is held by its previous host-mode container: no clash with itself', () => {
+    const h = host([hostApp('api', { hostNetworkRunning: true })], { listeners: [{ address: '0.0.0.0', port: 5000 }] });
     expect(planPreflight('api', 'deploy', h).derive).toEqual(['api']);
+  });
+  test('a first host-mode deploy onto a port that listens already is refused, as at enable (ports:set after enable, EXPOSE 80)', () => {
+    const h = host([hostApp('api', { ports: [{ scheme: 'http', host: 80, container: 80 }] })], { listeners: [{ address: '0.0.0.0', port: 80 }] });
+    expect(refusal(() => planPreflight('api', 'deploy', h))).toMatch(/The deploy of api is refused[\s\S]*Port 80 is where the proxy listens/);
   });
   test('another host-mode app that took the port meanwhile is a clash', () => {
     const h = host([hostApp('api'), hostApp('other')]);
     expect(refusal(() => planPreflight('api', 'deploy', h))).toMatch(/Host-mode app other already uses port 5000/);
+  });
+  test('the recipe\'s --net=host added after enable is adopted at the deploy, not sent to Docker twice', () => {
+    const h = host([hostApp('api', { options: { _default_: { deploy: ['--net=host'] } } })]);
+    expect(planPreflight('api', 'deploy', h).adoptions).toEqual([{ app: 'api', entry: { scope: '_default_', phase: 'deploy', option: '--net=host' } }]);
   });
   test('dokku run checks what concerns run containers only (the scale does not)', () => {
     const h = host([hostApp('api', { scale: { web: 2 } })]);
@@ -144,6 +163,33 @@ describe('proxies', () => {
     const disable = planSettings({ target: 'api', values: { mode: 'off' } }, host([enabled])).labels[0]!;
     expect(disable).toMatchObject({ add: {}, own: {} });
     expect(disable.remove.sort()).toEqual(Object.keys(enable.own).sort());
+  });
+  test('caddy: no label where caddy-vhosts emits no site (no domains, vhost disabled): a lone caddy.* label is a global option', () => {
+    const hostMode = { mode: 'host' as const, phases: ['deploy' as const], aliases: [], ip: 'host-gateway', node: 'server' };
+    for (const vhost of [{ enabled: true, domains: [], letsencrypt: false }, { enabled: false, domains: [], letsencrypt: false }]) {
+      const facts = hostApp('api', { proxyType: 'caddy', vhost });
+      expect(planContext(facts, hostMode, host([facts])).proxyLabels).toEqual([]);
+    }
+    // with a letsencrypt email and an https:443 map, caddy's site proxies to the https map's port
+    const tls = hostApp('api', { proxyType: 'caddy', vhost: { enabled: true, domains: ['api.example.com'], letsencrypt: true }, ports: [{ scheme: 'http', host: 80, container: 5000 }, { scheme: 'https', host: 443, container: 5001 }] });
+    expect(planContext(tls, hostMode, host([tls])).proxyLabels).toEqual(['--label=caddy.reverse_proxy=172.17.0.1:5001']);
+  });
+  test('traefik with a letsencrypt email and only an http map: the https router traefik-vhosts makes is repointed too', () => {
+    const facts = app('api', { proxyType: 'traefik', vhost: { enabled: true, domains: [], letsencrypt: true } });
+    expect(planSettings({ target: 'api', values: { mode: 'host' } }, host([facts])).labels[0]!.add).toEqual({
+      'traefik.http.services.api-web-host-network.loadbalancer.server.url': 'http://172.17.0.1:5000',
+      'traefik.http.routers.api-web-http.service': 'api-web-host-network',
+      'traefik.http.routers.api-web-https.service': 'api-web-host-network',
+    });
+  });
+  test('traefik with different http and https container ports: a service per port', () => {
+    const facts = app('api', { proxyType: 'traefik', ports: [{ scheme: 'http', host: 80, container: 5000 }, { scheme: 'https', host: 443, container: 5001 }] });
+    expect(planSettings({ target: 'api', values: { mode: 'host' } }, host([facts])).labels[0]!.add).toEqual({
+      'traefik.http.services.api-web-host-network.loadbalancer.server.url': 'http://172.17.0.1:5000',
+      'traefik.http.routers.api-web-http.service': 'api-web-host-network',
+      'traefik.http.services.api-web-https-host-network.loadbalancer.server.url': 'http://172.17.0.1:5001',
+      'traefik.http.routers.api-web-https.service': 'api-web-https-host-network',
+    });
   });
   test('traefik: a label of the same name the user wrote is left alone', () => {
     const facts = app('api', { proxyType: 'traefik', traefikLabels: { 'traefik.http.routers.api-web-http.service': 'mine' } });
