@@ -4,7 +4,8 @@
 # name not resolved, refused, timed out) and the fix; exit 0 only when every port is reachable.
 #
 # Error cases first. One app (APP) is deployed in setup_file and shared: check's probe is a NEW
-# container from dokku/APP:latest with the computed run-phase args, so a mode switched with
+# container from dokku/APP:latest with the args the deployed web containers get (the deploy phase;
+# the run phase when deploy is not selected; none without either), so a mode switched with
 # --no-rebuild reaches the probe without any ps:rebuild. Every test sets the mode it needs itself
 # (never relying on an earlier test), starts its own host services on free ports and stops them in
 # teardown. The firewall test owns one DROP rule on docker0 for its own port and removes it in
@@ -309,18 +310,84 @@ json_get() {
   assert_output --partial "Fix:           dokku network-host:gateway $APP (or network-host:enable $APP)"
 }
 
-@test "(network-host:check) alias missing because the run phase is not selected: the fix adds run" {
+@test "(network-host:check) gateway mode with --phases build,deploy: the probe has web's deploy-phase arguments and reaches a service on all interfaces, exit 0" {
   require_docker
   dokku network-host:gateway "$APP" --phases build,deploy --alias host.docker.internal --no-rebuild >/dev/null
-  local port
+  local port bridge
   port="$(free_port)"
+  bridge="$(docker0_ip)"
+  host_service_start 0.0.0.0 "$port"
+  check "$APP" --port "$port"
+  assert_success
+  assert_output --partial "(mode gateway, target host.docker.internal)"
+  assert_output --partial "Probe:         a container with web's deploy-phase arguments (what the deployed web containers get)"
+  assert_output --partial "-----> Port $port: reachable"
+  assert_output --partial "From the app:  connected (host.docker.internal -> $bridge)"
+  refute_output --partial "NOT reachable"
+  refute_output --partial "run phase"
+}
+
+@test "(network-host:check) gateway mode without the deploy and run phases: says to add deploy; with run only, the probe is dokku run's" {
+  require_docker
+  dokku network-host:gateway "$APP" --phases build --alias host.docker.internal --no-rebuild >/dev/null
+  local port bridge
+  port="$(free_port)"
+  bridge="$(docker0_ip)"
   host_service_start 0.0.0.0 "$port"
   check "$APP" --port "$port"
   assert_failure 1
   assert_output --partial "(mode gateway, target host.docker.internal)"
+  assert_output --partial "Probe:         a container without network-host arguments (neither the deploy nor the run phase is selected)"
+  assert_output --partial "-----> Port $port: NOT reachable"
   assert_output --partial "From the app:  noresolve"
-  assert_output --partial "Why:           the run phase is not selected, so the probe container had no host.docker.internal alias"
-  assert_output --partial "Fix:           dokku network-host:set $APP phases build,deploy,run"
+  assert_output --partial "Why:           neither the deploy nor the run phase is selected, so the probe container had no host.docker.internal alias"
+  assert_output --partial "Fix:           dokku network-host:set $APP phases build,deploy"
+  check "$APP" --port "$port" --format json
+  assert_failure 1
+  local json="$output"
+  output="$json"; run json_get 'd["probe-phase"]'; assert_output "none"
+
+  # run without deploy: the probe gets the run phase's arguments, and says so
+  dokku network-host:gateway "$APP" --phases build,run --alias host.docker.internal --no-rebuild >/dev/null
+  check "$APP" --port "$port"
+  assert_success
+  assert_output --partial "Probe:         a container with the run-phase arguments (what dokku run gets; the deploy phase is not selected)"
+  assert_output --partial "From the app:  connected (host.docker.internal -> $bridge)"
+  check "$APP" --port "$port" --format json
+  assert_success
+  json="$output"
+  output="$json"; run json_get 'd["probe-phase"]'; assert_output "run"
+}
+
+@test "(network-host:check) host mode with --phases deploy reaches a service on 127.0.0.1 only, exit 0; without deploy and run it says to add deploy" {
+  require_docker
+  dokku network-host:enable "$APP" --phases deploy --no-rebuild >/dev/null
+  local port
+  port="$(free_port)"
+  host_service_start 127.0.0.1 "$port"
+  check "$APP" --port "$port"
+  assert_success
+  assert_output --partial "=====> $APP network-host check (mode host, target 127.0.0.1)"
+  assert_output --partial "Probe:         a container with web's deploy-phase arguments (what the deployed web containers get)"
+  assert_output --partial "-----> Port $port: reachable"
+  assert_output --partial "On the host:   127.0.0.1 only"
+  assert_output --partial "From the app:  connected (127.0.0.1 -> 127.0.0.1)"
+  refute_output --partial "Problem:"
+  check "$APP" --port "$port" --format json
+  assert_success
+  local json="$output"
+  output="$json"; run json_get 'd["probe-phase"]'; assert_output "deploy"
+  output="$json"; run json_get 'd.ok'; assert_output "true"
+
+  # build only: the probe had no host network, and the service that listens on 127.0.0.1 is not blamed
+  dokku network-host:enable "$APP" --phases build --no-rebuild >/dev/null
+  check "$APP" --port "$port"
+  assert_failure 1
+  assert_output --partial "Probe:         a container without network-host arguments (neither the deploy nor the run phase is selected)"
+  assert_output --partial "-----> Port $port: NOT reachable"
+  assert_output --partial "Why:           neither the deploy nor the run phase is selected, so the probe container ran on the bridge, where 127.0.0.1 is the container itself"
+  assert_output --partial "Fix:           dokku network-host:set $APP phases build,deploy"
+  refute_output --partial "make the service listen on 127.0.0.1"
 }
 
 @test "(network-host:check) several ports: each reported, exit 1 when any is not reachable" {

@@ -1,7 +1,7 @@
 // network-host:check: what stands between the app and host services. The configuration and its problems, who
 // listens on the host (from /proc), and a TCP probe from a short-lived container of the app's image.
 import type { CheckArgs } from './cli';
-import { classifyListener, parseProbe, PROBE_SCRIPT, probeTarget, verdict, type PortVerdict } from './diagnose';
+import { classifyListener, parseProbe, PROBE_SCRIPT, probeDescription, probePhase, probeTarget, verdict, type PortVerdict } from './diagnose';
 import { containerImage, engineVersion, imageExists, runProbe } from './docker';
 import { InvalidStoredValueError } from './errors';
 import { appContainerIds, snapshot, verifyApp } from './gather';
@@ -60,17 +60,22 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
   if (!host.bridge?.address && needsBridgeAddress(config)) problems.push(`The address of host-gateway is unknown, so gateway builds fail: ${host.bridge?.error}`);
   const image = (web && (await containerImage(web))) || `dokku/${app}:latest`;
   const hasImage = version.version ? await imageExists(image) : false;
-  const runArgs = planPhase(config, 'run', planContext(facts, config, host)).args;
+  // The probe stands for the deployed web containers (dokku run's when deploy is not selected), without the proxy labels:
+  // they do not change what the container reaches, and a proxy that reads labels (caddy, docs/proxies.md) must not route
+  // to the probe.
+  const phase = probePhase(config);
+  const probeArgs = phase === 'none' ? [] : planPhase(config, phase, { ...planContext(facts, config, host), proc: 'web', proxyLabels: [] }).args;
   const verdicts: PortVerdict[] = [];
   for (const port of ports) {
     const listener = classifyListener(host.listeners, port, bridgeIp);
-    const probe = hasImage ? parseProbe(await runProbe(image, runArgs, PROBE_SCRIPT, [probeTarget(config), String(port)])) : { result: 'noimage' as const };
-    verdicts.push(verdict({ app, config, port, listener, probe, bridgeIp, bridgeSubnet: subnet }));
+    const listening = host.listeners.filter((socket) => socket.port === port).map((socket) => socket.address);
+    const probe = hasImage ? parseProbe(await runProbe(image, probeArgs, PROBE_SCRIPT, [probeTarget(config), String(port)])) : { result: 'noimage' as const };
+    verdicts.push(verdict({ app, config, port, listener, listening, probe, bridgeIp, bridgeSubnet: subnet }));
   }
   const ok = problems.length === 0 && verdicts.every((v) => v.reachable);
 
   if (format === 'json') {
-    const data = { app, mode: config.mode, ok, engine: version.version ?? '', scheduler: facts.scheduler, builder: facts.builder, proxy: facts.proxyType, problems, notes, ports: verdicts };
+    const data = { app, mode: config.mode, 'probe-phase': phase, ok, engine: version.version ?? '', scheduler: facts.scheduler, builder: facts.builder, proxy: facts.proxyType, problems, notes, ports: verdicts };
     process.stdout.write(`${JSON.stringify(data)}\n`);
     return ok ? 0 : 1;
   }
@@ -81,6 +86,7 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
   verbose(`Scheduler:     ${facts.scheduler}`);
   verbose(`Builder:       ${facts.builder || 'detected at build time'}`);
   verbose(`Proxy:         ${facts.proxyType}`);
+  verbose(`Probe:         ${probeDescription(config)}`);
   for (const problem of problems) verbose(`Problem:       ${problem}`);
   for (const note of notes) verbose(`Note:          ${note}`);
   if (!hasImage && ports.length) verbose(`Image:         ${image} does not exist yet: only the host side is checked`);

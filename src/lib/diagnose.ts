@@ -1,5 +1,5 @@
 // Pure: network-host:check's reasoning. Who listens on the host, what a probe from the app's container saw, and the fix.
-import type { Config } from './properties';
+import { PHASES, type Config } from './properties';
 
 export type Listener = 'all' | 'bridge' | 'loopback' | 'other' | 'none';
 export type Probe = 'connected' | 'noresolve' | 'refused' | 'timeout' | 'notool' | 'noimage' | 'error';
@@ -124,6 +124,8 @@ export interface VerdictInput {
   config: Config;
   port: number;
   listener: Listener;
+  /** listening are the host addresses that listen on the port (the sockets listener was classified from). */
+  listening: string[];
   probe: ProbeOutcome;
   bridgeIp: string;
   bridgeSubnet: string;
@@ -132,19 +134,42 @@ export interface VerdictInput {
 /** probeTarget is where the app reaches the host: loopback in host mode, the first alias otherwise. */
 export const probeTarget = (config: Config): string => (config.mode === 'host' ? '127.0.0.1' : config.aliases[0]!);
 
+export type ProbePhase = 'deploy' | 'run' | 'none';
+
+/**
+ * probePhase is whose arguments the probe container gets: the deployed web containers' (the deploy phase, which Dokku's
+ * plugins/scheduler-docker-local/bin/scheduler-deploy-process asks for with the process type), dokku run's when deploy is
+ * not selected, or none (mode off, or neither phase selected).
+ */
+export function probePhase(config: Config): ProbePhase {
+  if (config.mode === 'off') return 'none';
+  if (config.phases.includes('deploy')) return 'deploy';
+  return config.phases.includes('run') ? 'run' : 'none';
+}
+
+/** probeDescription is the check's Probe line: which container the probe stands for. */
+export function probeDescription(config: Config): string {
+  const phase = probePhase(config);
+  if (phase === 'deploy') return "a container with web's deploy-phase arguments (what the deployed web containers get)";
+  if (phase === 'run') return 'a container with the run-phase arguments (what dokku run gets; the deploy phase is not selected)';
+  return `a container without network-host arguments (${config.mode === 'off' ? 'the mode is off' : 'neither the deploy nor the run phase is selected'})`;
+}
+
 /** verdict explains one port: reachable or not, why, and the fix. */
-export function verdict({ app, config, port, listener, probe, bridgeIp, bridgeSubnet }: VerdictInput): PortVerdict {
+export function verdict({ app, config, port, listener, listening, probe, bridgeIp, bridgeSubnet }: VerdictInput): PortVerdict {
   const target = probeTarget(config);
   const base = { port, target, listener, probe };
   const says = (reachable: boolean, reason: string, fix = ''): PortVerdict => ({ ...base, reachable, reason, fix });
   if (probe.result === 'connected') return says(true, `${target}:${port} answers from inside the app`);
-  const runMissing = config.mode !== 'off' && !config.phases.includes('run');
-  if (config.mode === 'off' || (probe.result === 'noresolve' && runMissing)) {
-    return says(
-      false,
-      config.mode === 'off' ? `the mode is off, so the app has no ${target} alias and no host network` : `the run phase is not selected, so the probe container had no ${target} alias`,
-      config.mode === 'off' ? `dokku network-host:gateway ${app} (or network-host:enable ${app})` : `dokku network-host:set ${app} phases ${[...config.phases, 'run'].join(',')}`,
-    );
+  if (config.mode === 'off') {
+    return says(false, `the mode is off, so the app has no ${target} alias and no host network`, `dokku network-host:gateway ${app} (or network-host:enable ${app})`);
+  }
+  // Without the deploy and run phases the probe had no arguments: no alias in gateway mode; in host mode it ran on the
+  // bridge, where 127.0.0.1 is the probe itself, so what it saw says nothing about the service.
+  if (probePhase(config) === 'none' && probe.result !== 'noimage' && (config.mode === 'host' || probe.result === 'noresolve')) {
+    const why = config.mode === 'host' ? `the probe container ran on the bridge, where ${target} is the container itself` : `the probe container had no ${target} alias`;
+    const phases = PHASES.filter((phase) => phase === 'deploy' || config.phases.includes(phase));
+    return says(false, `neither the deploy nor the run phase is selected, so ${why}`, `dokku network-host:set ${app} phases ${phases.join(',')}`);
   }
   if (probe.result === 'noresolve') return says(false, `${target} does not resolve inside the container`, `dokku network-host:gateway ${app} --alias ${target}`);
   if (listener === 'none') return says(false, `nothing listens on port ${port} on the host`, `start the service, or check that it uses port ${port}`);
@@ -155,6 +180,14 @@ export function verdict({ app, config, port, listener, probe, bridgeIp, bridgeSu
   if (probe.result === 'timeout') {
     const rule = `iptables -I INPUT -i docker0 -s ${bridgeSubnet} -p tcp --dport ${port} -j ACCEPT (ufw: ufw allow in on docker0 from ${bridgeSubnet} to any port ${port} proto tcp)`;
     return says(false, `the connection to ${target}:${port} timed out: a firewall drops traffic from the containers`, `allow the Docker subnet to that port only: ${rule}`);
+  }
+  if (probe.result === 'refused' && config.mode === 'host' && (listener === 'all' || listening.includes('127.0.0.1'))) {
+    // The host shows a socket that takes 127.0.0.1: the refusal came from the service (or it stopped since), not its address.
+    return says(
+      false,
+      `${target}:${port} refused the connection, although the service listens on ${listener === 'all' ? 'all interfaces' : '127.0.0.1'} on the host`,
+      'check that the service still runs and accepts connections from 127.0.0.1, then run the check again',
+    );
   }
   if (probe.result === 'refused') return says(false, `${target}:${port} refused the connection: nothing listens on ${probe.address ?? target}`, `make the service listen on ${config.mode === 'host' ? '127.0.0.1 or all interfaces' : bridgeIp}`);
   if (probe.result === 'noimage') return says(false, 'the app has no image yet, so only the host side was checked', `deploy ${app}, then run the check again`);
