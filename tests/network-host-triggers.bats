@@ -108,6 +108,24 @@ plugin_args() { "$PLUGIN_PATH/enabled/network-host/$1" "${@:2}" </dev/null | xar
   destroy_app other-app
 }
 
+@test "(docker-args-process-deploy) a hand-edited invalid global value fails only the apps that inherit it, naming the fix" {
+  dokku network-host:set --global gateway-aliases db.internal >/dev/null
+  printf 'bui' >"$DOKKU_LIB_ROOT/config/network-host/--global/phases"
+  # an app that never used the plugin (mode off) inherits nothing it would use: its deploys go on
+  run plugin_args docker-args-process-deploy "$TEST_APP" dockerfile latest web 1
+  assert_success
+  assert_output ""
+  # an app in host mode without phases of its own inherits the broken value
+  create_app inheriting-app
+  mkdir -p "$DOKKU_LIB_ROOT/config/network-host/inheriting-app"
+  printf 'host' >"$DOKKU_LIB_ROOT/config/network-host/inheriting-app/mode"
+  run "$PLUGIN_PATH/enabled/network-host/docker-args-process-deploy" inheriting-app dockerfile latest web 1
+  assert_failure
+  assert_output --partial "Invalid network-host phases stored for the global settings"
+  assert_output --partial "dokku network-host:set --global phases <value>"
+  destroy_app inheriting-app
+}
+
 @test "(apps:rename) the settings follow the app (post-app-rename-setup, then post-delete of the old name)" {
   dokku network-host:gateway "$TEST_APP" --alias db.internal --no-rebuild
   dokku apps:rename "$TEST_APP" "$TEST_APP-renamed"

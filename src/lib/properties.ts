@@ -125,15 +125,28 @@ export class InvalidValue extends Error {
   }
 }
 
-/** resolveConfig computes each key as app value, else global value, else default; an unparsable stored value throws InvalidValue. */
+/**
+ * resolveConfig computes each key as app value, else global value, else default; an unparsable stored value throws
+ * InvalidValue. A global value only counts for an app that uses it: while the app's mode is off, an unparsable global
+ * phase, alias, address or node is the default, so a broken global setting fails only the apps that inherit it.
+ */
 export function resolveConfig(app: Settings, global: Settings): Config {
-  const config: Record<string, Config[keyof Config]> = {};
-  for (const key of KEYS) {
+  const parse = (key: Key): Config[keyof Config] => {
     const source = app[key] !== undefined ? 'app' : 'global';
     try {
-      config[FIELDS[key]] = PARSERS[key](app[key] ?? global[key] ?? DEFAULTS[key]);
+      return PARSERS[key](app[key] ?? global[key] ?? DEFAULTS[key]);
     } catch (error) {
       throw new InvalidValue(source, key, (error as Error).message);
+    }
+  };
+  const mode = parse('mode');
+  const config: Record<string, Config[keyof Config]> = {};
+  for (const key of KEYS) {
+    try {
+      config[FIELDS[key]] = key === 'mode' ? mode : parse(key);
+    } catch (error) {
+      if (!(error instanceof InvalidValue && error.source === 'global' && mode === 'off')) throw error;
+      config[FIELDS[key]] = PARSERS[key](DEFAULTS[key]);
     }
   }
   return config as unknown as Config;

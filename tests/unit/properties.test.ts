@@ -62,9 +62,18 @@ describe('resolveConfig: app value, else global value, else default', () => {
     expect(resolveConfig(app, global)).toEqual(expected);
   });
 
+  test.each<[string, Settings, Settings]>([
+    ['an app that never used the plugin', {}, { phases: 'bui' }],
+    ['an app whose own mode is off', { mode: 'off' }, { mode: 'host', 'gateway-ip': 'nope' }],
+    ['an app whose own mode overrides a broken global mode', { mode: 'off' }, { mode: 'hots' }],
+  ])('a broken global value does not fail %s (it inherits nothing it would use)', (_name, app, global) => {
+    expect(resolveConfig(app, global)).toMatchObject({ mode: 'off' });
+  });
+
   test.each<[string, Settings, Settings, 'app' | 'global', Key]>([
     ['hand-edited app mode', { mode: 'hots' }, {}, 'app', 'mode'],
-    ['truncated global phases', {}, { phases: 'bui' }, 'global', 'phases'],
+    ['truncated global phases, inherited by a host-mode app', { mode: 'host' }, { phases: 'bui' }, 'global', 'phases'],
+    ['hand-edited global mode, inherited by an app without its own', { phases: 'deploy' }, { mode: 'hots' }, 'global', 'mode'],
     ['injected alias', { 'gateway-aliases': 'ok\n--privileged' }, {}, 'app', 'gateway-aliases'],
     ['empty stored ip', { 'gateway-ip': '' }, {}, 'app', 'gateway-ip'],
   ])('%s names its source and key', (_name, app, global, source, key) => {
