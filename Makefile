@@ -19,8 +19,14 @@ build: node_modules
 build-check: build
 	@git status --porcelain -- $(BUILT) | grep . && { echo ' !     The committed build is stale: run make build and commit it' >&2; exit 1; } || true
 
+# tsc against the Node.js floor's APIs, and shellcheck (Debian's package) on the sh sources, as Dokku's own plugins are
+# linted; the test scripts at warning level.
+SH_SOURCES := src/sh/commands.sh src/sh/hook.sh
+TEST_SCRIPTS := .ci/run tests/run tests/demo tests/docker/engine tests/lib/node-binary tests/lib/with-node $(wildcard tests/lib/*.bash) bench/life.bash
 lint: node_modules
 	npx tsc --noEmit -p tsconfig.json
+	shellcheck --shell=sh $(SH_SOURCES)
+	shellcheck --severity=warning $(TEST_SCRIPTS)
 
 unit-tests: node_modules
 	npx jest

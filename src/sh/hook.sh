@@ -50,7 +50,9 @@ to_node() {
   return 1
 }
 
-# fresh DIR TARGET: the answers in DIR are newer than every setting of TARGET and every global setting.
+# fresh DIR TARGET: the answers in DIR are newer than every setting of TARGET and every global setting. (`-nt` is not
+# POSIX, but dash and busybox sh, the /bin/sh of every Dokku host, have it.)
+# shellcheck disable=SC3013
 fresh() {
   [ -f "$1/stamp" ] || return 1
   for f in "$conf/$2" "$conf/$2"/* "$conf/--global" "$conf/--global"/*; do
@@ -60,6 +62,7 @@ fresh() {
 }
 
 # bridge_fresh DIR KEY: a build answer holding the bridge address holds until dockerd starts again (a new pidfile).
+# shellcheck disable=SC3013 # -nt: as in fresh
 bridge_fresh() {
   case $2 in build.*) ;; *) return 0 ;; esac
   [ -f "$1/bridge" ] || return 0
@@ -245,13 +248,13 @@ case "$name" in
     to_node "$@"
     if [ -d "$conf/$1" ]; then
       mkdir -p "$conf/$2" && cp -p "$conf/$1"/* "$conf/$2"/ 2>/dev/null
-      [ "$name" = post-app-rename-setup ] && rm -rf "$conf/$1" "$data/$1"
+      [ "$name" = post-app-rename-setup ] && rm -rf "$conf/${1:?}" "$data/${1:?}"
     fi
     exit 0
     ;;
   post-delete)
     # `post-delete APP IMAGE_TAG`: everything the plugin stores for the app.
-    valid_app "$1" && rm -rf "$conf/$1" "$data/$1"
+    valid_app "$1" && rm -rf "$conf/${1:?}" "$data/${1:?}"
     exit 0
     ;;
   report)
