@@ -266,7 +266,7 @@ watch_port() {
   dokku network-host:enable "$TEST_APP" --phases deploy,run --no-rebuild
   run dokku apps:clone --skip-deploy "$TEST_APP" "$TEST_APP-clone"
   assert_success
-  assert_output --partial "$TEST_APP-clone would bind port $WEB_PORT like $TEST_APP with host networking, so it gets mode off"
+  assert_output --partial "$TEST_APP-clone would bind port $WEB_PORT of $TEST_APP with host networking, so it gets mode off"
   run dokku network-host:report "$TEST_APP-clone" --network-host-mode
   assert_output "off"
   run dokku network-host:report "$TEST_APP-clone" --network-host-phases

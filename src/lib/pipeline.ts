@@ -244,10 +244,10 @@ export function planClone(oldApp: string, newApp: string, host: HostFacts): Plan
   if (!source) return plan;
   const settings: Settings = { ...source.settings };
   // The clone has its source's settings and ports, so in host mode it would bind the source's port.
-  if (deploysOnHost(tryResolve(settings, host.global).config) && webPort(source) !== undefined) {
+  if (deploysOnHost(tryResolve(settings, host.global).config)) {
     settings.mode = 'off';
     plan.warnings.push(
-      `${newApp} would bind port ${webPort(source)} like ${oldApp} with host networking, so it gets mode off. Give it another port, then: dokku network-host:enable ${newApp}`,
+      `${newApp} would bind ${webPort(source) === undefined ? 'the port' : `port ${webPort(source)}`} of ${oldApp} with host networking, so it gets mode off. Give it another port, then: dokku network-host:enable ${newApp}`,
     );
   }
   if (Object.keys(settings).length) plan.settings.push({ target: newApp, settings });

@@ -125,6 +125,21 @@ mode_of() {
   fi
 }
 
+# deploys_on_host APP: the stored mode (the app's, else the global one) is host and the phases (the app's, else the
+# global ones, else all) include deploy: deploysOnHost of src/lib/properties.ts on the stored values.
+deploys_on_host() {
+  mode_of "$1"
+  [ "$m" = host ] || return 1
+  p=build,deploy,run
+  if [ -f "$conf/$1/phases" ]; then
+    IFS= read -r p <"$conf/$1/phases" || :
+  elif [ -f "$conf/--global/phases" ]; then
+    IFS= read -r p <"$conf/--global/phases" || :
+  fi
+  case ",$p," in *,deploy,*) return 0 ;; esac
+  return 1
+}
+
 # print_lines FILE: a file's lines, without starting a process.
 print_lines() {
   while IFS= read -r line || [ -n "$line" ]; do printf '%s\n' "$line"; done <"$1"
@@ -175,14 +190,18 @@ drop_legacy_docker_options() {
   rm -f "$conf/--global/apply"
 }
 
-# drop_own_labels: the labels the plugin wrote into traefik's store (it recorded each one).
+# drop_own_labels: the labels the plugin wrote into traefik's store (it recorded each one, as NAME=VALUE), each only
+# while the store still holds exactly what the plugin wrote, as the planner's labelEdit does: a label the user has
+# rewritten since stays. The store is proxy's labels file (plugins/proxy/functions fn-proxy-get-labels-file-path).
 drop_own_labels() {
   for record in "$data"/*/labels; do
     [ -f "$record" ] || continue
     app=${record%/*}
     app=${app##*/}
     while IFS= read -r label || [ -n "$label" ]; do
-      [ -n "$label" ] && dokku traefik:labels:remove "$app" "${label%%=*}" >/dev/null 2>&1
+      [ -n "$label" ] || continue
+      grep -qxF -- "$label" "$lib/config/traefik/$app/labels" 2>/dev/null || continue
+      dokku traefik:labels:remove "$app" "${label%%=*}" >/dev/null 2>&1
     done <"$record"
   done
 }
@@ -246,9 +265,14 @@ case "$name" in
     mode_of "$1"
     [ -d "$conf/$1" ] || [ "$m" != off ] || exit 0
     to_node "$@"
-    if [ -d "$conf/$1" ]; then
-      mkdir -p "$conf/$2" && cp -p "$conf/$1"/* "$conf/$2"/ 2>/dev/null
-      [ "$name" = post-app-rename-setup ] && rm -rf "$conf/${1:?}" "$data/${1:?}"
+    # Without Node, what planClone and planRename do (src/lib/pipeline.ts), on the stored values.
+    if [ -d "$conf/$1" ]; then mkdir -p "$conf/$2" && cp -p "$conf/$1"/* "$conf/$2"/ 2>/dev/null; fi
+    if [ "$name" = post-app-rename-setup ]; then
+      rm -rf "$conf/${1:?}" "$data/${1:?}"
+    elif deploys_on_host "$1"; then
+      # apps:clone copies the ports too: in host mode the clone would bind its source's port
+      mkdir -p "$conf/$2" && printf off >"$conf/$2/mode"
+      warn "$2 would bind the port of $1 with host networking, so it gets mode off. Give it another port, then: dokku network-host:enable $2"
     fi
     exit 0
     ;;

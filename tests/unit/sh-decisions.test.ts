@@ -1,0 +1,83 @@
+// The decisions the sh entry (src/sh/hook.sh, built as triggers/hook) makes without Node agree with the planner's: the
+// clone's settings (planClone) and which of traefik's labels uninstall removes (labelEdit, as on disable). The answers
+// are covered by answers.test.ts. Properties over valid stored settings (an unparsable one makes Node fail with the
+// reason, which the sh entry cannot give).
+import { spawnSync } from 'child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import fc from 'fast-check';
+import { app, host } from './fixtures';
+import { planClone, planSettings } from '../../src/lib/pipeline';
+import { GLOBAL, type Settings } from '../../src/lib/properties';
+import { readSettings, removePath, writeRecord, writeSettings } from '../../src/lib/store';
+
+const HOOK = resolve(__dirname, '../../triggers/hook');
+let root: string;
+let bin: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'network-host-sh-'));
+  mkdirSync(join(root, 'plugin'));
+  for (const trigger of ['post-app-clone-setup', 'uninstall']) symlinkSync(HOOK, join(root, 'plugin', trigger));
+  // no node on PATH; a dokku that records its calls (the sh entry calls dokku traefik:labels:remove)
+  bin = join(root, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'dokku'), `#!/bin/sh\necho "$*" >>"${join(root, 'dokku.log')}"\n`);
+  chmodSync(join(bin, 'dokku'), 0o755);
+  for (const tool of ['cp', 'grep', 'mkdir', 'rm']) symlinkSync(`/bin/${tool}`, join(bin, tool));
+  process.env.DOKKU_LIB_ROOT = join(root, 'lib');
+});
+afterAll(() => removePath(root));
+
+const run = (trigger: string, args: string[]) =>
+  spawnSync(join(root, 'plugin', trigger), args, { env: { DOKKU_LIB_ROOT: join(root, 'lib'), PATH: bin }, encoding: 'utf8' });
+
+const settings = fc.record(
+  {
+    mode: fc.constantFrom('host', 'gateway', 'off'),
+    phases: fc.subarray(['build', 'deploy', 'run'], { minLength: 1 }).map((p) => p.join(',')),
+    'gateway-ip': fc.constantFrom('host-gateway', '10.9.8.7'),
+  },
+  { requiredKeys: [] },
+) as fc.Arbitrary<Settings>;
+
+test('apps:clone without Node gives the clone the settings planClone gives it', () => {
+  fc.assert(
+    fc.property(settings, settings, (source, global) => {
+      removePath(join(root, 'lib'));
+      writeSettings('api', source);
+      writeSettings(GLOBAL, global);
+      const result = run('post-app-clone-setup', ['api', 'api-2']);
+      expect(result.status).toBe(0);
+      const planned = planClone('api', 'api-2', host([app('api', { settings: source }), app('api-2')], { global })).settings[0]?.settings ?? {};
+      expect(readSettings('api-2')).toEqual(planned);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+const NAMES = ['traefik.http.routers.api-web-http.service', 'traefik.http.routers.api-web-https.service', 'traefik.http.services.api-web-host-network.loadbalancer.server.url'];
+const labels = fc.dictionary(fc.constantFrom(...NAMES), fc.constantFrom('api-web-host-network', 'mine', 'http://172.17.0.1:5000'));
+
+test('uninstall without Node removes exactly the traefik labels disable would remove: those still as the plugin wrote them', () => {
+  fc.assert(
+    fc.property(labels, labels, (own, store) => {
+      removePath(join(root, 'lib'));
+      removePath(join(root, 'dokku.log'));
+      writeSettings('api', { mode: 'host' });
+      writeRecord(join(root, 'lib/data/network-host/api/labels'), own);
+      writeRecord(join(root, 'lib/config/traefik/api/labels'), store);
+      expect(run('uninstall', ['network-host']).status).toBe(0);
+      let removed: string[] = [];
+      try {
+        removed = readFileSync(join(root, 'dokku.log'), 'utf8').trim().split('\n').filter(Boolean).map((line) => line.split(' ')[2]!);
+      } catch {
+        // no call
+      }
+      const facts = app('api', { settings: { mode: 'host' }, proxyType: 'traefik', traefikLabels: store, ownLabels: own });
+      const planned = planSettings({ target: 'api', values: { mode: 'off' } }, host([facts])).labels[0]?.remove ?? [];
+      expect(removed.sort()).toEqual([...planned].sort());
+    }),
+    { numRuns: 100 },
+  );
+});
