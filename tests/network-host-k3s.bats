@@ -43,6 +43,100 @@ manifest() {
 same_chart() { diff <(grep -v 'app.kubernetes.io/version:' "$1") <(grep -v 'app.kubernetes.io/version:' "$2"); }
 pod() { manifest "find('Deployment', app + '-$1').spec.template.spec$2"; }
 
+# --- the component reaches the render whichever way Dokku tests its `.missing` marker ------------------------------
+# Each test below runs twice: under Dokku 0.38's DirectoryExists test of the marker file core-post-extract touches
+# (never matches), and under the obvious fix, FileExists (the marker disables the persistent root in that deploy, and a
+# good deploy removes that root): DOKKU_STANDIN_K3S_MISSING_CHECK, tests/dokku/README.md.
+
+# host_pods: host mode as the component renders it, on every process of the app
+host_pods() {
+  local proc
+  for proc in web worker; do
+    run pod "$proc" ".hostNetwork"
+    assert_output "true"
+    run pod "$proc" ".dnsPolicy"
+    assert_output "ClusterFirstWithHostNet"
+    run pod "$proc" ".nodeSelector"
+    assert_output '{"kubernetes.io/hostname":"ip-10-0-0-5-a1b2c"}'
+    run manifest "find('Deployment', app + '-$proc').spec.strategy"
+    assert_output '{"type":"Recreate"}'
+  done
+}
+
+host_mode_without_own_kustomization() {
+  export DOKKU_STANDIN_K3S_MISSING_CHECK="$1"
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  host_pods
+  run dokku ps:restart "$TEST_APP"
+  assert_success
+  host_pods
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  host_pods
+  run dokku network-host:report "$TEST_APP" --network-host-k3s-component
+  assert_output "persistent root $PERSISTENT"
+  dokku network-host:disable "$TEST_APP" >/dev/null
+  run dokku network-host:report "$TEST_APP" --network-host-k3s-component
+  assert_output "not installed"
+}
+
+gateway_without_own_kustomization() {
+  export DOKKU_STANDIN_K3S_MISSING_CHECK="$1"
+  dokku network-host:gateway "$TEST_APP" --ip 10.0.0.9 --alias db.internal --no-rebuild >/dev/null
+  local step
+  for step in deploy restart; do
+    if [[ "$step" == deploy ]]; then run deploy_app "$TEST_APP" "$SRC"; else run dokku ps:restart "$TEST_APP"; fi
+    assert_success
+    run pod web ".hostAliases"
+    assert_output '[{"hostnames":["db.internal"],"ip":"10.0.0.9"}]'
+    run pod worker ".hostAliases"
+    assert_output '[{"hostnames":["db.internal"],"ip":"10.0.0.9"}]'
+    run pod worker ".containers[0].env"
+    assert_output '[{"name":"HOST_IP","valueFrom":{"fieldRef":{"fieldPath":"status.hostIP"}}}]'
+  done
+  run dokku network-host:report "$TEST_APP" --network-host-k3s-component
+  assert_output "persistent root $PERSISTENT"
+}
+
+host_mode_with_own_kustomization() {
+  export DOKKU_STANDIN_K3S_MISSING_CHECK="$1"
+  mkdir -p "$SRC/config/kustomize"
+  printf 'resources:\n- rendered.yaml\npatches:\n- path: own.yaml\n' >"$SRC/config/kustomize/kustomization.yaml"
+  printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s-web\nspec:\n  template:\n    metadata:\n      annotations:\n        own: patch\n' "$TEST_APP" >"$SRC/config/kustomize/own.yaml"
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null
+  local step
+  for step in deploy restart; do
+    if [[ "$step" == deploy ]]; then run deploy_app "$TEST_APP" "$SRC"; else run dokku ps:restart "$TEST_APP"; fi
+    assert_success
+    host_pods
+    run manifest "find('Deployment', app + '-web').spec.template.metadata.annotations.own"
+    assert_output "patch"
+  done
+  run dokku network-host:report "$TEST_APP" --network-host-k3s-component
+  assert_output "the app's kustomization $PERSISTENT/kustomization.yaml"
+}
+
+@test "(network-host k3s) Dokku 0.38's marker check: host mode from the first deploy, after a restart and a redeploy; the report names the persistent root" {
+  host_mode_without_own_kustomization directory
+}
+@test "(network-host k3s) the marker checked as a file: host mode from the first deploy, after a restart and a redeploy; the report names the persistent root" {
+  host_mode_without_own_kustomization file
+}
+@test "(network-host k3s) Dokku 0.38's marker check: gateway hostAliases and HOST_IP from the first deploy and after a restart" {
+  gateway_without_own_kustomization directory
+}
+@test "(network-host k3s) the marker checked as a file: gateway hostAliases and HOST_IP from the first deploy and after a restart" {
+  gateway_without_own_kustomization file
+}
+@test "(network-host k3s) Dokku 0.38's marker check: with the app's own kustomization, host mode at the deploy and after a restart; the report names it" {
+  host_mode_with_own_kustomization directory
+}
+@test "(network-host k3s) the marker checked as a file: with the app's own kustomization, host mode at the deploy and after a restart; the report names it" {
+  host_mode_with_own_kustomization file
+}
+
 @test "(network-host k3s) host mode: hostNetwork, ClusterFirstWithHostNet, Recreate and the pin to Dokku's node, on the app's Deployments only" {
   deploy_app "$TEST_APP" "$SRC" >/dev/null
   cp "$APPLIED" "$BATS_TEST_TMPDIR/before.yaml"

@@ -219,6 +219,40 @@ probe_log() { cat "$K3S_PROBE_LOG"; }
   [[ -f "$DATA/kustomization/rendered.yaml" && -f "$DATA/kustomization/replicas.yaml" ]]
 }
 
+@test "(standin-k3s) DOKKU_STANDIN_K3S_MISSING_CHECK=file plays the fixed marker check: no render from the persistent root in a deploy without config/kustomize, which then removes it" {
+  export DOKKU_STANDIN_K3S_MISSING_CHECK=file
+  deploy_app "$TEST_APP" "$SRC" >/dev/null 2>&1
+  # a persistent root that is not the app's, as in the test above
+  mkdir -p "$DATA/kustomization"
+  printf 'resources:\n- rendered.yaml\npatches:\n- path: replicas.yaml\n' >"$DATA/kustomization/kustomization.yaml"
+  printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s-web\nspec:\n  replicas: 5\n' "$TEST_APP" >"$DATA/kustomization/replicas.yaml"
+  chown -R dokku:dokku "$DOKKU_LIB_ROOT/data/scheduler-k3s"
+  # no extraction, no marker: a restart renders from it under either check
+  run dokku ps:restart "$TEST_APP"
+  assert_success
+  assert_output --partial "Applying kustomization to $TEST_APP"
+  run web_replicas
+  assert_output 5
+  # a deploy: FileExists matches the marker core-post-extract touched (functions.go hasKustomizeDirectory), and the
+  # good deploy's CorePostDeploy removes the marker and the persistent root
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  refute_output --partial "Applying kustomization to $TEST_APP"
+  run web_replicas
+  assert_output 1
+  run ls "$DATA"
+  assert_output "applied.yaml"
+}
+
+@test "(standin-k3s) DOKKU_STANDIN_K3S_MISSING_CHECK takes directory or file only" {
+  DOKKU_STANDIN_K3S_MISSING_CHECK=dir run dokku scheduler-k3s:report "$TEST_APP"
+  assert_failure
+  assert_output --partial "DOKKU_STANDIN_K3S_MISSING_CHECK must be directory or file, got: dir"
+  DOKKU_STANDIN_K3S_MISSING_CHECK=directory run dokku scheduler-k3s:report "$TEST_APP" --scheduler-k3s-computed-kustomize-root-path
+  assert_success
+  assert_output "config/kustomize"
+}
+
 @test "(standin-k3s) a kustomize root without a kustomization file fails the deploy" {
   mkdir -p "$SRC/config/kustomize"
   echo "x: 1" >"$SRC/config/kustomize/patch.yaml"

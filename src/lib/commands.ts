@@ -6,6 +6,7 @@ import type { ModeArgs, SetArgs } from './cli';
 import { PluginError } from './errors';
 import { dokku } from './exec';
 import { allApps, appContainerIds, appFacts, isDeployed, snapshot, verifyApp, visibleApps } from './gather';
+import { k3sComponent } from './k3s-apply';
 import { info1, info2Quiet, verbose, warn } from './log';
 import { planContext, planSettings, type Plan } from './pipeline';
 import { GLOBAL, isKey, KEYS, normalizeValue, PLUGIN, showValue, tryResolve, type Key, type Mode, type Settings } from './properties';
@@ -129,7 +130,8 @@ export async function commandReport(args: string[]): Promise<number> {
     const containers = engine && !engine.error ? appContainerIds(name).flatMap((id) => engine.containers.get(id) ?? []) : undefined;
     const answerTarget = facts.derived || Object.keys(settings).length ? name : GLOBAL;
     const context = planContext(facts, tryResolve(settings, global).config, host);
-    const flags = appReportFlags({ app: name, settings, global, facts, context, containers, answers: answersStatus(answerTarget, host, engine?.pidfile) });
+    const component = facts.scheduler === 'k3s' ? k3sComponent(name) : undefined;
+    const flags = appReportFlags({ app: name, settings, global, facts, context, containers, answers: answersStatus(answerTarget, host, engine?.pidfile), k3sComponent: component });
     if (engine?.error) flags[`--${PLUGIN}-containers`] = `unknown: ${engine.error}`;
     return renderReport({ target: name, flags, infoFlag, format, quiet });
   });

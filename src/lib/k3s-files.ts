@@ -14,6 +14,10 @@
 //   the persistent one; its `.missing` branch has the same file/directory mismatch, so the persistent directory of an
 //   app without its own kustomization is never deleted. ps:restart, config changes and scheduler-k3s:preview render
 //   from the persistent directory.
+// - The plugin does not rely on that mismatch: once Dokku tests the marker as the file it is (FileExists), a render
+//   with the marker skips the persistent directory and core-post-deploy RemoveAll's it. So where the plugin contributes
+//   to the persistent directory in a deploy, it removes the marker (releaseMissingMarker): with no marker and no
+//   kustomization.<DOKKU_PID>, both checks fall through to the persistent directory, as on a restart.
 //
 // A failed deploy: nothing removes kustomization.<DOKKU_PID> when the deploy fails after core-post-extract, and the next
 // deploy's core-post-extract calls os.Remove on it, which fails on a non-empty directory ("directory not empty"), and
@@ -48,7 +52,9 @@ export interface KustomizeRoots {
   deploy?: string;
   /** <data>/kustomization.<pid>.missing exists: the app's source has no kustomize root */
   missingMarker: boolean;
-  /** the directory Dokku's chart step kustomizes now; undefined = none (the chart is applied as rendered) */
+  /** the process the roots are looked up for (DOKKU_PID) */
+  pid: string;
+  /** the directory Dokku 0.38's chart step kustomizes now (the marker tested as a directory); undefined = none */
   render?: string;
   /** where the plugin contributes in this process: the deploy copy if there is one, else the persistent directory */
   target: string;
@@ -71,7 +77,44 @@ export function kustomizeRoots(libRoot: string, app: string, pid: string): Kusto
   // functions.go hasKustomizeDirectory: a marker *directory* would disable kustomize; the file Dokku touches does not
   let render: string | undefined;
   if (!isDir(marker)) render = deploy ?? (isDir(persistent) ? persistent : undefined);
-  return { persistent, deploy, missingMarker: existsSync(marker), render, target: deploy ?? persistent };
+  return { persistent, deploy, missingMarker: existsSync(marker), pid, render, target: deploy ?? persistent };
+}
+
+/**
+ * releaseMissingMarker removes the `.missing` marker of process `pid`, whatever its type, when Dokku extracted no kustomize
+ * root of the app's own (no kustomization.<pid>): the render of this deploy then uses the persistent directory and
+ * core-post-deploy leaves it, whether Dokku tests the marker with DirectoryExists (0.38) or FileExists. Returns whether
+ * it removed one. Only those two read the marker (the next core-post-extract deletes every kustomization.*).
+ */
+export function releaseMissingMarker(roots: KustomizeRoots): boolean {
+  if (roots.deploy !== undefined || !roots.missingMarker) return false;
+  removePath(`${roots.persistent}.${roots.pid}.missing`);
+  return true;
+}
+
+/** InstalledComponent is where the plugin's component is in a root, from its record. */
+export interface InstalledComponent {
+  root: string;
+  /** the kustomization file that lists the component */
+  kustomization: string;
+  /** the plugin wrote that kustomization (the app ships none); else it is the app's own, with one entry added */
+  minimal: boolean;
+}
+
+/** installedComponent reads what installComponent recorded in `root`; undefined when the component is not there. */
+export function installedComponent(root: string): InstalledComponent | undefined {
+  const dir = join(root, COMPONENT);
+  const record = isDir(dir) ? readRecord(dir) : undefined;
+  const path = join(root, record?.kustomization ?? '');
+  if (record === undefined || !existsSync(path)) return undefined;
+  // listed in the kustomization (withComponent leaves such a file as it is), or kustomize never reads it
+  try {
+    const text = readFileSync(path, 'utf8');
+    if (withComponent(text) !== text) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { root, kustomization: join(root, record.kustomization), minimal: record.createdKustomization };
 }
 
 /** kustomizationFile names the root's kustomization file, the first Dokku recognises (helm.go KustomizeRenderer), if any. */

@@ -1,6 +1,7 @@
 // Pure: the :report flags of an app or of --global, and Dokku's report rendering (plugins/common/common.go,
 // ParseReportArgs and ReportSingleApp).
 import { PluginError } from './errors';
+import type { InstalledComponent } from './k3s-files';
 import { webPort, type AppFacts } from './model';
 import { buildersWithout, planPhase, type PlanContext } from './plan';
 import { deploysOnHost, DEFAULTS, KEYS, PLUGIN, showValue, tryResolve, type Config, type Settings } from './properties';
@@ -65,6 +66,16 @@ export function applies(config: Config, scheduler: string): string {
   return [p('build') && 'builds', p('deploy') && 'deploys and app.json tasks', p('run') && 'dokku run and cron'].filter(Boolean).join(', ');
 }
 
+/**
+ * k3sComponentPlace says where a k3s app's Kustomize component is (docs/k3s.md): the persistent root the plugin made
+ * for an app without a kustomization, or the app's own kustomization there; what restarts and the next deploy render.
+ */
+export function k3sComponentPlace(scheduler: string, component: InstalledComponent | undefined): string {
+  if (scheduler !== 'k3s') return '';
+  if (component === undefined) return 'not installed';
+  return component.minimal ? `persistent root ${component.root}` : `the app's kustomization ${component.kustomization}`;
+}
+
 export interface AppReportInput {
   app: string;
   settings: Settings;
@@ -76,13 +87,15 @@ export interface AppReportInput {
   containers?: ContainerNetwork[];
   /** answers says whether the precomputed trigger answers match the settings. */
   answers?: string;
+  /** k3sComponent is the component in the app's persistent kustomize root (k3s apps); undefined when it is not there. */
+  k3sComponent?: InstalledComponent;
 }
 
 /** touches tells whether the plugin has anything to say about an app beyond its settings (else its block is static). */
 export const touches = (settings: Settings, global: Settings): boolean => Object.keys(settings).length > 0 || tryResolve(settings, global).config?.mode !== 'off';
 
 /** appReportFlags are the flags of `:report APP`: app, global and computed value of every key, each phase's arguments, and what they mean. */
-export function appReportFlags({ app, settings, global, facts, context, containers, answers }: AppReportInput): ReportFlags {
+export function appReportFlags({ app, settings, global, facts, context, containers, answers, k3sComponent }: AppReportInput): ReportFlags {
   const flags = valueFlags(settings, global);
   const resolved = tryResolve(settings, global);
   const warnings: string[] = [];
@@ -108,6 +121,7 @@ export function appReportFlags({ app, settings, global, facts, context, containe
   flags[flag('redeploys')] = config && facts ? redeploys(config, facts) : config ? redeploys(config, { checksDisabled: false, scheduler }) : '';
   flags[flag('proxy')] = deploysOnHost(config) && facts && scheduler !== 'k3s' ? proxyNote(facts.proxyType, webPort(facts), context.bridgeAddress) : '';
   flags[flag('containers')] = config && containers ? containerStatus(app, planPhase(config, 'deploy', { proc: 'web' }).args, containers) : '';
+  flags[flag('k3s-component')] = facts ? k3sComponentPlace(scheduler, k3sComponent) : '';
   flags[flag('trigger-answers')] = answers ?? '';
   flags[flag('warnings')] = warnings.join('; ');
   return flags;

@@ -7,7 +7,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { COMPONENT, componentFiles, isOwnMinimal, withComponent, withoutComponent, type PodNetworking } from '../../src/lib/k3s';
-import { installComponent, kustomizationFile, kustomizeRoots, RECORD, removeComponent } from '../../src/lib/k3s-files';
+import { installComponent, installedComponent, kustomizationFile, kustomizeRoots, RECORD, releaseMissingMarker, removeComponent } from '../../src/lib/k3s-files';
 import { removePath } from '../../src/lib/store';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'k3s', 'rendered.yaml');
@@ -343,7 +343,7 @@ describe('kustomizeRoots (functions.go hasKustomizeDirectory / getProcessSpecifi
   const persistent = () => join(data(), 'kustomization');
 
   test('nothing on disk: no render root; the plugin contributes to the persistent directory', () => {
-    expect(kustomizeRoots(scratch, APP, '42')).toEqual({ persistent: persistent(), deploy: undefined, missingMarker: false, render: undefined, target: persistent() });
+    expect(kustomizeRoots(scratch, APP, '42')).toEqual({ persistent: persistent(), deploy: undefined, missingMarker: false, pid: '42', render: undefined, target: persistent() });
   });
 
   test("the deploy's own copy wins over the persistent directory", () => {
@@ -364,6 +364,58 @@ describe('kustomizeRoots (functions.go hasKustomizeDirectory / getProcessSpecifi
     mkdirSync(persistent(), { recursive: true });
     mkdirSync(`${persistent()}.42.missing`);
     expect(kustomizeRoots(scratch, APP, '42')).toMatchObject({ missingMarker: true, render: undefined });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Dokku 0.38 tests the marker with DirectoryExists, a fix would test it with FileExists (docs/k3s.md): without a marker
+// and a kustomization.<pid>, both checks fall through to the persistent directory, so the plugin removes the marker.
+describe('releaseMissingMarker', () => {
+  const persistent = () => join(scratch, 'data', 'scheduler-k3s', APP, 'kustomization');
+  const marker = () => `${persistent()}.42.missing`;
+  test.each<[string, (m: string) => void]>([
+    ['the file Dokku touches', (m) => writeFileSync(m, '')],
+    ['a directory', (m) => mkdirSync(m)],
+  ])('%s is removed when Dokku extracted no root of the app\'s own', (_name, make) => {
+    mkdirSync(persistent(), { recursive: true });
+    make(marker());
+    expect(releaseMissingMarker(kustomizeRoots(scratch, APP, '42'))).toBe(true);
+    expect(existsSync(marker())).toBe(false);
+    expect(kustomizeRoots(scratch, APP, '42')).toMatchObject({ missingMarker: false, render: persistent(), target: persistent() });
+  });
+  test("another process's marker, or none, is left alone", () => {
+    mkdirSync(persistent(), { recursive: true });
+    writeFileSync(`${persistent()}.41.missing`, '');
+    expect(releaseMissingMarker(kustomizeRoots(scratch, APP, '42'))).toBe(false);
+    expect(existsSync(`${persistent()}.41.missing`)).toBe(true);
+  });
+  test("with the app's own kustomization.<pid>, nothing is removed", () => {
+    mkdirSync(`${persistent()}.42`, { recursive: true });
+    writeFileSync(marker(), '');
+    expect(releaseMissingMarker(kustomizeRoots(scratch, APP, '42'))).toBe(false);
+    expect(existsSync(marker())).toBe(true);
+  });
+});
+
+describe('installedComponent (network-host:report --network-host-k3s-component)', () => {
+  test("the plugin's minimal kustomization, the app's own, and none", () => {
+    const minimal = userRoot({ 'rendered.yaml': 'x: 1\n' });
+    installComponent(minimal, host);
+    expect(installedComponent(minimal)).toEqual({ root: minimal, kustomization: join(minimal, 'kustomization.yaml'), minimal: true });
+    const own = join(scratch, 'own');
+    mkdirSync(own);
+    writeFileSync(join(own, 'kustomization.yml'), 'resources:\n- rendered.yaml\n');
+    installComponent(own, gateway);
+    expect(installedComponent(own)).toEqual({ root: own, kustomization: join(own, 'kustomization.yml'), minimal: false });
+    removeComponent(own);
+    expect(installedComponent(own)).toBeUndefined();
+    expect(installedComponent(join(scratch, 'absent'))).toBeUndefined();
+  });
+  test('a component the kustomization no longer lists is not installed (kustomize never reads it)', () => {
+    const own = userRoot({ 'kustomization.yaml': 'resources:\n- rendered.yaml\n' });
+    installComponent(own, host);
+    writeFileSync(join(own, 'kustomization.yaml'), 'resources:\n- rendered.yaml\n');
+    expect(installedComponent(own)).toBeUndefined();
   });
 });
 

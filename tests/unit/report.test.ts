@@ -93,6 +93,20 @@ describe('report flags', () => {
   ])('applies: %s', (_name, settings, scheduler, expected) => {
     expect(flagsOf(settings, {}, app('api', { scheduler }))['--network-host-applies']).toBe(expected);
   });
+  const component = (minimal: boolean) => ({ root: '/var/lib/dokku/data/scheduler-k3s/api/kustomization', kustomization: '/var/lib/dokku/data/scheduler-k3s/api/kustomization/kustomization.yaml', minimal });
+  test.each<[string, Settings, string, ReturnType<typeof component> | undefined, string]>([
+    ["k3s, the plugin's own root", { mode: 'host' }, 'k3s', component(true), 'persistent root /var/lib/dokku/data/scheduler-k3s/api/kustomization'],
+    ["k3s, the app's kustomization", { mode: 'gateway' }, 'k3s', component(false), "the app's kustomization /var/lib/dokku/data/scheduler-k3s/api/kustomization/kustomization.yaml"],
+    ['k3s, none', { mode: 'host' }, 'k3s', undefined, 'not installed'],
+    ['k3s, off but a component left', { mode: 'off' }, 'k3s', component(true), 'persistent root /var/lib/dokku/data/scheduler-k3s/api/kustomization'],
+    ['docker-local', { mode: 'host' }, 'docker-local', undefined, ''],
+  ])('k3s-component: %s', (_name, settings, scheduler, k3sComponent, expected) => {
+    const flags = appReportFlags({ app: 'api', settings, global: {}, facts: app('api', { scheduler }), context: { bridgeAddress: '172.17.0.1', proxyLabels: [] }, k3sComponent });
+    expect(flags['--network-host-k3s-component']).toBe(expected);
+  });
+  test('k3s-component: empty in the block of an app the plugin does not touch', () => {
+    expect(flagsOf({})['--network-host-k3s-component']).toBe('');
+  });
   test('proxy: what the app\'s proxy does with a host-mode container', () => {
     expect(flagsOf({ mode: 'host' }, {}, app('api'))['--network-host-proxy']).toBe('nginx reaches the app at 127.0.0.1 on port 5000');
     expect(flagsOf({ mode: 'host' }, {}, app('api', { proxyType: 'caddy' }))['--network-host-proxy']).toMatch(/^caddy runs in a bridge container: the plugin points it at 172\.17\.0\.1 on port 5000/);
