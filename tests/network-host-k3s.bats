@@ -289,4 +289,7 @@ host_mode_with_own_kustomization() {
   [[ ! -e "$PERSISTENT/network-host" ]]
   run cat "$PERSISTENT/kustomization.yaml"
   assert_output $'resources:\n- rendered.yaml'
+  # uninstall runs as root: the user's file it rewrote is the dokku user's again
+  run stat -c %U "$PERSISTENT/kustomization.yaml"
+  assert_output dokku
 }

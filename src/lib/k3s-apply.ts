@@ -18,7 +18,7 @@ export function installK3sComponent(app: string, networking: PodNetworking): voi
 }
 
 export function removeK3sComponent(app: string): void {
-  removeComponent(appRoots(app).persistent);
+  ownPaths(removeComponent(appRoots(app).persistent));
 }
 
 /** k3sPostExtract gives this deploy's render the component (or takes it away after the mode went off). */
@@ -32,7 +32,7 @@ export async function k3sPostExtract(app: string): Promise<void> {
   if (networking) {
     ownPaths(installComponent(roots.target, networking));
     releaseMissingMarker(roots);
-  } else removeComponent(roots.target);
+  } else ownPaths(removeComponent(roots.target));
   for (const warning of warnings) warn(warning);
 }
 
@@ -41,5 +41,6 @@ export const k3sComponent = (app: string): InstalledComponent | undefined => ins
 
 /** removeAllK3sComponents takes the component out of every app's persistent root (plugin:uninstall). */
 export function removeAllK3sComponents(): void {
-  for (const app of listDir(join(libRoot(), 'data', 'scheduler-k3s'))) removeComponent(appRoots(app).persistent);
+  // uninstall runs as root: the user's kustomization it rewrites goes back to the dokku user
+  for (const app of listDir(join(libRoot(), 'data', 'scheduler-k3s'))) ownPaths(removeComponent(appRoots(app).persistent));
 }

@@ -225,13 +225,15 @@ export function installComponent(root: string, input: PodNetworking): string[] {
  * the whole file when it is still the plugin's minimal one), COMPONENT/, and the root itself when the plugin created it
  * and nothing but Dokku's rendered.yaml is left (a root without a kustomization file would fail every render).
  * A COMPONENT directory without the plugin's record is left alone. Idempotent.
+ * Returns the kustomization it rewrote (the user's file), for the caller to chown.
  */
-export function removeComponent(root: string): void {
+export function removeComponent(root: string): string[] {
   const dir = join(root, COMPONENT);
-  if (!isDir(dir)) return;
+  if (!isDir(dir)) return [];
   const record = readRecord(dir);
-  if (record === undefined) return;
+  if (record === undefined) return [];
   const name = kustomizationFile(root);
+  const rewritten: string[] = [];
   if (name !== undefined) {
     const path = join(root, name);
     const text = readFileSync(path, 'utf8');
@@ -239,9 +241,13 @@ export function removeComponent(root: string): void {
       unlinkSync(path);
     } else {
       const updated = withoutComponent(text);
-      if (updated !== text) writeFile(path, updated);
+      if (updated !== text) {
+        writeFile(path, updated);
+        rewritten.push(path);
+      }
     }
   }
   removePath(dir);
   if (record.createdRoot && readdirSync(root).every((entry) => entry === 'rendered.yaml')) removePath(root);
+  return rewritten;
 }
