@@ -20,8 +20,8 @@ import { ensureDir, readText, targetDataDir } from './store';
 export const lockPath = (): string => join(targetDataDir(GLOBAL), 'lock');
 
 /**
- * LOCK_ENV carries the holder's token to the processes it starts (Dokku keeps the environment: `sudo -E` in the dokku
- * script): a plugin trigger run by `dokku docker-options:remove` while a command holds the lock acts on its behalf.
+ * LOCK_ENV carries the holder's token to the processes it starts (the dokku script keeps the environment: its
+ * `sudo -u dokku -E`): a plugin trigger run by `dokku docker-options:remove` while a command holds the lock acts on its behalf.
  */
 export const LOCK_ENV = 'DOKKU_NETWORK_HOST_LOCK';
 /** LOCK_WAIT_MS bounds the wait for a live holder: a command holds the lock for a snapshot, a plan and its writes. */
