@@ -84,7 +84,10 @@ const ageMs = (path: string): number => {
   }
 };
 
-/** tryCreate creates the lock with its content in one step, or returns false when it exists. */
+/**
+ * tryCreate creates the lock with its content in one step, or returns false when it exists. 0644: waiters of the other
+ * user (root's plugin:install, the dokku user's commands) read who holds it.
+ */
 function tryCreate(path: string, text: string): boolean {
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fd = openSync(temp, 'wx', 0o644);
