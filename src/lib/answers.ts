@@ -9,6 +9,7 @@ import { planContext } from './pipeline';
 import { deriveArguments, renderDerivedFile } from './plan';
 import { GLOBAL, tryResolve } from './properties';
 import { untouchedBlock } from './report';
+import { withLock } from './lock';
 import { listDir, readSettings, readText, removePath, settingsDir, targetDataDir, writeFileAtomic } from './store';
 
 /** STAMP is written last: the sh entry trusts the answers only when it is newer than every setting they come from. */
@@ -39,22 +40,57 @@ export function expectedAnswers(target: string, host: HostFacts, pidfile: string
   return { files };
 }
 
+/** ATTEMPTS bounds how often answers are derived again when their settings change while they are written. */
+const ATTEMPTS = 3;
+
 /**
- * writeAnswers writes a target's answers: the stamp goes first (readers fall back to Node meanwhile) and comes back
- * last. A target whose settings do not resolve gets none, so its triggers fail with the reason, from Node.
+ * writeAnswers writes a target's answers, holding the lock (lock.ts): the stamp goes first (readers fall back to Node
+ * meanwhile) and comes back last, only if the settings are still those the answers were derived from. A target whose
+ * settings do not resolve gets none, so its triggers fail with the reason, from Node.
  */
-export function writeAnswers(target: string, host: HostFacts, pidfile: string | undefined): void {
-  const dir = answersDir(target);
-  removePath(join(dir, STAMP));
-  const answers = expectedAnswers(target, host, pidfile);
-  if (!answers) {
-    removePath(dir);
-    return;
+export function writeAnswers(target: string, host: HostFacts, pidfile: string | undefined, waitMs?: number): void {
+  withLock(() => {
+    const dir = answersDir(target);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const read = sourcesRecord(target);
+      removePath(join(dir, STAMP));
+      const answers = expectedAnswers(target, host, pidfile);
+      if (!answers) {
+        removePath(dir);
+        return;
+      }
+      // Dot files are other writers' temporary files (writeFileAtomic): never taken away from under them.
+      for (const name of listDir(dir)) if (!name.startsWith('.') && !(name in answers.files)) removePath(join(dir, name));
+      for (const [name, text] of Object.entries(answers.files)) writeFileAtomic(join(dir, name), text);
+      writeStamp(join(dir, STAMP), target);
+      // A setting written after this check is not older than the stamp, so the sh entry asks Node for it; one written
+      // before it shows here: the answers may come from the old value and must not be vouched for.
+      if (sourcesRecord(target) === read) return;
+      removePath(join(dir, STAMP));
+    }
+  }, waitMs);
+}
+
+/** sourcesFor are the setting directories a target's answers come from (the app's and the global ones). */
+const sourcesFor = (target: string): string[] => [...new Set([settingsDir(target), settingsDir(GLOBAL)])];
+
+const identity = (path: string): string => {
+  try {
+    const stat = statSync(path, { bigint: true });
+    return `${stat.ino}:${stat.mtimeNs}`;
+  } catch {
+    return '-';
   }
-  // Dot files are other writers' temporary files (writeFileAtomic): never taken away from under them.
-  for (const name of listDir(dir)) if (!name.startsWith('.') && !(name in answers.files)) removePath(join(dir, name));
-  for (const [name, text] of Object.entries(answers.files)) writeFileAtomic(join(dir, name), text);
-  writeStamp(join(dir, STAMP), target);
+};
+
+/**
+ * sourcesRecord is what the answers are derived from, to compare after writing: every setting file's identity (a
+ * replaced file is a new inode), time and text, and the directories' times (a file added or removed).
+ */
+function sourcesRecord(target: string): string {
+  return JSON.stringify(
+    sourcesFor(target).map((dir) => [dir, identity(dir), listDir(dir).sort().map((name) => [name, identity(join(dir, name)), readText(join(dir, name)) ?? null])]),
+  );
 }
 
 const mtime = (path: string): bigint => {
@@ -72,7 +108,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * the sh entry's `-nt` would take the fresh answers for stale ones. Bounded: past it, the sh entry asks Node instead.
  */
 function writeStamp(stamp: string, target: string): void {
-  const sources = [...new Set([settingsDir(target), settingsDir(GLOBAL)])].flatMap((dir) => [dir, ...listDir(dir).map((name) => join(dir, name))]);
+  const sources = sourcesFor(target).flatMap((dir) => [dir, ...listDir(dir).map((name) => join(dir, name))]);
   const newest = sources.map(mtime).reduce((max, time) => (time > max ? time : max), 0n);
   for (let attempt = 0; attempt < 100; attempt++) {
     writeFileAtomic(stamp, '');

@@ -1,5 +1,6 @@
 // Effects: the one place a plan is carried out. Settings first, then what other plugins store for the app (through
-// their own commands), then the k3s component, then the precomputed trigger answers.
+// their own commands), then the k3s component, then the precomputed trigger answers. Callers hold the lock (lock.ts)
+// from their snapshot on, so the plan is made from settings no one changes before it is written.
 import { join } from 'path';
 import { writeAnswers } from './answers';
 import { dokkuOrFail } from './exec';
@@ -10,10 +11,18 @@ import type { HostFacts } from './model';
 import { shellQuote } from './options';
 import type { Plan } from './pipeline';
 import { GLOBAL } from './properties';
-import { destroyTarget, readSettings, targetDataDir, writeRecord, writeSettings } from './store';
+import { destroyTarget, readSettings, targetDataDir, updateSettings, writeRecord } from './store';
+import { withLockAsync } from './lock';
 
-export async function apply(plan: Plan, host: HostFacts, pidfile: string | undefined): Promise<void> {
-  for (const { target, settings } of plan.settings) writeSettings(target, settings);
+export function apply(plan: Plan, host: HostFacts, pidfile: string | undefined): Promise<void> {
+  return withLockAsync(() => applyLocked(plan, host, pidfile));
+}
+
+async function applyLocked(plan: Plan, host: HostFacts, pidfile: string | undefined): Promise<void> {
+  // Only the keys the plan changes, against the facts it was made from: a key written by anyone else stays.
+  for (const { target, settings } of plan.settings) {
+    updateSettings(target, target === GLOBAL ? host.global : (host.apps.get(target)?.settings ?? {}), settings);
+  }
   for (const target of plan.destroy) destroyTarget(target);
   for (const { app, entry } of plan.adoptions) {
     const scope = entry.scope === '_default_' ? [] : ['--process', entry.scope];

@@ -7,6 +7,7 @@ import { PluginError } from './errors';
 import { dokku } from './exec';
 import { allApps, appContainerIds, appFacts, isDeployed, snapshot, verifyApp, visibleApps } from './gather';
 import { k3sComponent } from './k3s-apply';
+import { withLockAsync } from './lock';
 import { info1, info2Quiet, verbose, warn } from './log';
 import { planContext, planSettings, type Plan } from './pipeline';
 import { GLOBAL, isKey, KEYS, normalizeValue, PLUGIN, showValue, tryResolve, type Key, type Mode, type Settings } from './properties';
@@ -28,12 +29,17 @@ const MODE_TITLES: Record<Mode, string> = {
   off: 'no host access (Docker defaults)',
 };
 
-/** planAndApply is every write path's shape: facts, plan (refusing before anything is written), apply. */
-async function planAndApply(target: string, values: Settings, unset: Key[] = []): Promise<{ plan: Plan; scheduler?: string }> {
-  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: [target], own: target === GLOBAL ? allApps() : [target] });
-  const plan = planSettings({ target, values, unset }, host);
-  await apply(plan, host, engine?.pidfile);
-  return { plan, scheduler: host.apps.get(target)?.scheduler };
+/**
+ * planAndApply is every write path's shape: facts, plan (refusing before anything is written), apply, all under the
+ * lock (lock.ts), so no other write comes between the facts and the writes.
+ */
+function planAndApply(target: string, values: Settings, unset: Key[] = []): Promise<{ plan: Plan; scheduler?: string }> {
+  return withLockAsync(async () => {
+    const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: [target], own: target === GLOBAL ? allApps() : [target] });
+    const plan = planSettings({ target, values, unset }, host);
+    await apply(plan, host, engine?.pidfile);
+    return { plan, scheduler: host.apps.get(target)?.scheduler };
+  });
 }
 
 /** applyToApp rebuilds a deployed app so its containers get the change (a k3s app restarts: its pods re-render). */
@@ -60,19 +66,23 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   if (args.phases !== undefined) values.phases = input('phases', args.phases);
   if (args.aliases !== undefined) values['gateway-aliases'] = input('gateway-aliases', args.aliases.join(','));
   if (args.ip !== undefined) values['gateway-ip'] = input('gateway-ip', args.ip);
-  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: [args.app], own: [args.app] });
-  const plan = planSettings({ target: args.app, values }, host);
-  const facts = host.apps.get(args.app)!;
-  const config = tryResolve({ ...facts.settings, ...values }, host.global).config!;
-  if (plan.changed.includes(args.app)) {
-    info1(`Giving ${args.app} ${MODE_TITLES[mode]}`);
-    if (mode !== 'off') verbose(`Phases: ${config.phases.join(',')}`);
-    if (mode === 'gateway') verbose(`Hosts: ${config.aliases.map((alias) => `${alias} -> ${config.ip}`).join(', ')}`);
-    if (mode === 'host' && config.phases.includes('deploy')) verbose(`Redeploys: ${redeploys(config, facts)}`);
-  }
-  // Running a command again with the same settings changes nothing, and repeats nothing either.
-  if (!plan.changed.includes(args.app)) plan.warnings = [];
-  await apply(plan, host, engine?.pidfile);
+  // The lock covers the facts, the plan and its writes; never the rebuild, whose deploy runs the plugin's triggers.
+  const { plan, facts } = await withLockAsync(async () => {
+    const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: [args.app], own: [args.app] });
+    const plan = planSettings({ target: args.app, values }, host);
+    const facts = host.apps.get(args.app)!;
+    const config = tryResolve({ ...facts.settings, ...values }, host.global).config!;
+    if (plan.changed.includes(args.app)) {
+      info1(`Giving ${args.app} ${MODE_TITLES[mode]}`);
+      if (mode !== 'off') verbose(`Phases: ${config.phases.join(',')}`);
+      if (mode === 'gateway') verbose(`Hosts: ${config.aliases.map((alias) => `${alias} -> ${config.ip}`).join(', ')}`);
+      if (mode === 'host' && config.phases.includes('deploy')) verbose(`Redeploys: ${redeploys(config, facts)}`);
+    }
+    // Running a command again with the same settings changes nothing, and repeats nothing either.
+    if (!plan.changed.includes(args.app)) plan.warnings = [];
+    await apply(plan, host, engine?.pidfile);
+    return { plan, facts };
+  });
   if (!plan.changed.includes(args.app)) {
     info1(`${args.app} already has ${MODE_TITLES[mode]}; nothing changed`);
     return 0;

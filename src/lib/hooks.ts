@@ -13,6 +13,10 @@ import { needsBridgeAddress, planPhase, triggerOutput } from './plan';
 import { GLOBAL, tryResolve, type Phase } from './properties';
 import { checkAppName, isDir, readSettings, settingsDir } from './store';
 import { k3sPostExtract, removeAllK3sComponents } from './k3s-apply';
+import { LockBusyError, withLockAsync } from './lock';
+
+/** TRIGGER_WAIT_MS: a docker-args call waits this long at most to write the answers again (deploys wait for it). */
+const TRIGGER_WAIT_MS = 10_000;
 
 /** ownTarget is whose answers a call reads: the app's own when it has settings or answers of its own, else the global ones. */
 const ownTarget = (app: string): string => (isDir(settingsDir(app)) || isDir(answersDir(app)) ? app : GLOBAL);
@@ -38,14 +42,22 @@ async function dockerArgs(phase: Phase, args: string[]): Promise<void> {
   const plan = planPhase(config, phase, context);
   if (plan.warning) warn(plan.warning);
   process.stdout.write(triggerOutput(plan.args));
-  writeAnswers(target, host, engine?.pidfile);
+  // The answer is printed: writing the files again is only a cache, so a busy lock costs this deploy nothing.
+  try {
+    writeAnswers(target, host, engine?.pidfile, TRIGGER_WAIT_MS);
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    warn(`${error.message} (the precomputed answers are written again by the next call)`);
+  }
 }
 
 /** preflight refuses a deploy or `dokku run` of a host-mode app that can no longer work, before any container is touched. */
 async function preflight(phase: 'deploy' | 'run', scheduler: string, app: string): Promise<void> {
   if (!app) return;
-  const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s', listeners: phase === 'deploy', own: [app] });
-  await apply(planPreflight(app, phase, host), host, engine?.pidfile);
+  await withLockAsync(async () => {
+    const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s', listeners: phase === 'deploy', own: [app] });
+    await apply(planPreflight(app, phase, host), host, engine?.pidfile);
+  });
 }
 
 /** reportBlock prints the plugin's block of `dokku report APP`; it never fails, which would abort the other plugins' blocks. */
@@ -59,16 +71,20 @@ async function reportBlock(app: string): Promise<void> {
 
 /** installAnswers writes every target's answers again (plugin:install and plugin:update). */
 async function installAnswers(): Promise<void> {
-  const { host, engine } = await snapshot({ bridge: true });
-  for (const target of [GLOBAL, ...[...host.apps.values()].filter((f) => Object.keys(f.settings).length || f.derived).map((f) => f.app)]) {
-    writeAnswers(target, host, engine?.pidfile);
-  }
+  await withLockAsync(async () => {
+    const { host, engine } = await snapshot({ bridge: true });
+    for (const target of [GLOBAL, ...[...host.apps.values()].filter((f) => Object.keys(f.settings).length || f.derived).map((f) => f.app)]) {
+      writeAnswers(target, host, engine?.pidfile);
+    }
+  });
 }
 
 /** lifecycle plans and applies a clone or a rename with the facts of every app (the new app exists by then). */
 async function lifecycle(plan: (host: HostFacts) => Plan): Promise<void> {
-  const { host, engine } = await snapshot({ bridge: true });
-  await apply(plan(host), host, engine?.pidfile);
+  await withLockAsync(async () => {
+    const { host, engine } = await snapshot({ bridge: true });
+    await apply(plan(host), host, engine?.pidfile);
+  });
 }
 
 export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
@@ -84,5 +100,5 @@ export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
   'post-app-rename-setup': ([oldApp = '', newApp = '']) => lifecycle((host) => planRename(oldApp, newApp, host)),
   report: ([app = '']) => reportBlock(app),
   install: () => installAnswers(),
-  uninstall: async () => removeAllK3sComponents(),
+  uninstall: () => withLockAsync(async () => removeAllK3sComponents()),
 };

@@ -139,10 +139,17 @@ export function writeFileAtomic(path: string, text: string): void {
 
 /** writeSettings makes a target's stored settings exactly these (keys left out are deleted). */
 export function writeSettings(target: string, settings: Settings): void {
+  updateSettings(target, readSettings(target), settings);
+}
+
+/**
+ * updateSettings writes only the keys that differ between before (what a plan was made from) and after: a key another
+ * command wrote meanwhile stays, instead of being reverted to the plan's snapshot (docs/derived-arguments.md).
+ */
+export function updateSettings(target: string, before: Settings, after: Settings): void {
   const dir = settingsDir(target);
-  const before = readSettings(target);
   for (const key of KEYS) {
-    const value = settings[key];
+    const value = after[key];
     if (value === before[key]) continue;
     if (value === undefined) removePath(join(dir, key));
     else writeFileAtomic(join(dir, key), value);
