@@ -10,7 +10,8 @@ import { deriveArguments, renderDerivedFile } from './plan';
 import { GLOBAL, tryResolve } from './properties';
 import { untouchedBlock } from './report';
 import { withLock } from './lock';
-import { listDir, readSettings, readText, removePath, settingsDir, targetDataDir, writeFileAtomic } from './store';
+import { dataDir, linkBetween, listDir, readSettings, readText, removePath, settingsDir, targetDataDir, writeFileAtomic } from './store';
+import { warn } from './log';
 
 /** STAMP is written last: the sh entry trusts the answers only when it is newer than every setting they come from. */
 const STAMP = 'stamp';
@@ -49,6 +50,10 @@ const ATTEMPTS = 3;
  * settings do not resolve gets none, so its triggers fail with the reason, from Node.
  */
 export function writeAnswers(target: string, host: HostFacts, pidfile: string | undefined, waitMs?: number): void {
+  if (linkBetween(dataDir(), answersDir(target))) {
+    warn(`network-host: ${answersDir(target)} leads through a symbolic link, so its answers are not written (remove the link; the triggers ask Node meanwhile)`);
+    return;
+  }
   withLock(() => {
     const dir = answersDir(target);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

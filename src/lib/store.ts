@@ -2,7 +2,7 @@
 // (plugins/common/properties.go); the plugin's own state (precomputed trigger answers, hand-off records, the labels it
 // wrote into another plugin's store) lives in $DOKKU_LIB_ROOT/data/network-host/<app|--global>/.
 import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'fs';
-import { dirname, join } from 'path';
+import { dirname, join, relative, sep } from 'path';
 import { PluginError } from './errors';
 import { GLOBAL, KEYS, PLUGIN, type Settings } from './properties';
 
@@ -70,6 +70,25 @@ export function removePath(path: string): void {
   if (!stat.isDirectory()) return unlinkSync(path);
   for (const name of readdirSync(path)) removePath(join(path, name));
   rmdirSync(path);
+}
+
+/**
+ * linkBetween tells whether a directory from `base` down to `path` is a symbolic link. The plugin's directories belong
+ * to the dokku user, while install and uninstall run as root: writing or deleting through a link planted there would
+ * reach anywhere (the sh entry's own_dirs refuses links the same way).
+ */
+export function linkBetween(base: string, path: string): boolean {
+  const parts = relative(base, path).split(sep).filter(Boolean);
+  let at = base;
+  for (const part of ['', ...parts]) {
+    at = part ? join(at, part) : at;
+    try {
+      if (lstatSync(at).isSymbolicLink()) return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** readSettings returns the stored values of one app (or --global); missing keys are absent. */

@@ -1,7 +1,7 @@
 // The sh trigger entry prints exactly what the planner gives, for any settings, builder and bridge shape: the answers
 // written when settings change (src/lib/answers.ts) are read back by the built triggers/hook without Node.
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import fc from 'fast-check';
@@ -135,4 +135,19 @@ test('answers written in the same clock tick as a setting are trusted: the stamp
   writeAnswers('api', host([app('api', { settings: { mode: 'host' } })]), undefined);
   const result = spawnSync(join(root, 'plugin', 'docker-args-process-deploy'), ['api', 'dockerfile', 'latest', 'web', '1'], { env: { DOKKU_LIB_ROOT: join(root, 'lib'), PATH: join(root, 'no-node') }, encoding: 'utf8' });
   expect(result).toMatchObject({ stdout: ' --network=host', stderr: '' });
+});
+
+test.each(['api', 'api/args'])('answers are never written or cleaned through a symbolic link planted at data/network-host/%s (install runs as root)', (at) => {
+  removePath(join(root, 'lib'));
+  writeSettings('api', { mode: 'host' });
+  const victim = mkdtempSync(join(root, 'victim-'));
+  writeFileSync(join(victim, 'precious'), 'keep');
+  mkdirSync(join(root, 'lib/data/network-host/api'), { recursive: true });
+  removePath(join(root, 'lib/data/network-host', at));
+  symlinkSync(victim, join(root, 'lib/data/network-host', at));
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  writeAnswers('api', host([app('api', { settings: { mode: 'host' } })]), undefined);
+  expect(String(stderr.mock.calls[0]?.[0])).toMatch(/leads through a symbolic link, so its answers are not written/);
+  stderr.mockRestore();
+  expect(readdirSync(victim)).toEqual(['precious']);
 });
