@@ -113,13 +113,28 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * the sh entry's `-nt` would take the fresh answers for stale ones. Bounded: past it, the sh entry asks Node instead.
  */
 function writeStamp(stamp: string, target: string): void {
-  const sources = sourcesFor(target).flatMap((dir) => [dir, ...listDir(dir).map((name) => join(dir, name))]);
-  const newest = sources.map(mtime).reduce((max, time) => (time > max ? time : max), 0n);
+  const newest = newestSource(target);
   for (let attempt = 0; attempt < 100; attempt++) {
     writeFileAtomic(stamp, '');
     if (mtime(stamp) > newest) return;
     Atomics.wait(pause, 0, 0, 1);
   }
+}
+
+/** newestSource is the time of the newest setting (file or directory) a target's answers vouch for. */
+const newestSource = (target: string): bigint =>
+  sourcesFor(target)
+    .flatMap((dir) => [dir, ...listDir(dir).map((name) => join(dir, name))])
+    .map(mtime)
+    .reduce((max, time) => (time > max ? time : max), 0n);
+
+/**
+ * stampFresh is the sh entry's `fresh` (src/sh/hook.sh): the stamp is newer than every setting of the target and every
+ * global one. The sh entry trusts the answers only then; tests/unit/sh-decisions.test.ts holds the two to one rule.
+ */
+export function stampFresh(target: string): boolean {
+  const stamp = join(answersDir(target), STAMP);
+  return readText(stamp) !== undefined && mtime(stamp) > newestSource(target);
 }
 
 /** answersStatus compares a target's answers on disk with what the settings give (the report's trigger-answers line). */
@@ -130,5 +145,6 @@ export function answersStatus(target: string, host: HostFacts, pidfile: string |
   if (readText(join(dir, STAMP)) === undefined) return `missing: the triggers start Node until they are written again (dokku plugin:install)`;
   const differs = Object.entries(answers.files).filter(([name, text]) => readText(join(dir, name)) !== text && name !== BRIDGE);
   if (differs.length) return `differ from the settings (${differs.map(([name]) => name).join(', ')}): run dokku plugin:install to write them again`;
+  if (!stampFresh(target)) return 'older than a setting: the triggers start Node until they are written again (dokku plugin:install)';
   return 'in step';
 }

@@ -1,13 +1,14 @@
 // The decisions the sh entry (src/sh/hook.sh, built as triggers/hook) makes without Node agree with the planner's: the
-// clone's settings (planClone) and which of traefik's labels uninstall removes (labelEdit, as on disable). The answers
-// are covered by answers.test.ts. Properties over valid stored settings (an unparsable one makes Node fail with the
+// clone's settings (planClone), which of traefik's labels uninstall removes (labelEdit, as on disable), and when the
+// answers are fresh (stampFresh, the report's rule); what the answers say is covered by answers.test.ts. Properties over valid stored settings (an unparsable one makes Node fail with the
 // reason, which the sh entry cannot give).
 import { spawnSync } from 'child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import fc from 'fast-check';
 import { app, host } from './fixtures';
+import { stampFresh, writeAnswers } from '../../src/lib/answers';
 import { planClone, planSettings } from '../../src/lib/pipeline';
 import { GLOBAL, type Settings } from '../../src/lib/properties';
 import { readSettings, removePath, writeRecord, writeSettings } from '../../src/lib/store';
@@ -79,5 +80,36 @@ test('uninstall without Node removes exactly the traefik labels disable would re
       expect(removed.sort()).toEqual([...planned].sort());
     }),
     { numRuns: 100 },
+  );
+});
+
+test('the sh entry serves its answers exactly when stampFresh (the report\'s rule) says they are fresh', () => {
+  const fakeNode = mkdtempSync(join(root, 'node-'));
+  writeFileSync(join(fakeNode, 'node'), '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; else echo asked-node; fi\n');
+  chmodSync(join(fakeNode, 'node'), 0o755);
+  symlinkSync(HOOK, join(root, 'plugin', 'docker-args-process-deploy'));
+  const lib = join(root, 'lib');
+  const paths = ['config/network-host/api', 'config/network-host/api/mode', 'config/network-host/--global', 'config/network-host/--global/gateway-ip', 'data/network-host/api/args/stamp'];
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: paths.length, maxLength: paths.length }), fc.boolean(), (times, withGlobal) => {
+      removePath(lib);
+      writeSettings('api', { mode: 'host' });
+      if (withGlobal) writeSettings(GLOBAL, { 'gateway-ip': '10.9.8.7' });
+      writeAnswers('api', host([app('api', { settings: { mode: 'host' } })], { global: withGlobal ? { 'gateway-ip': '10.9.8.7' } : {} }), undefined);
+      const base = Date.now() / 1000 - 100;
+      paths.forEach((path, i) => {
+        try {
+          utimesSync(join(lib, path), base + times[i]!, base + times[i]!);
+        } catch {
+          // absent without global settings
+        }
+      });
+      const result = spawnSync(join(root, 'plugin', 'docker-args-process-deploy'), ['api', 'dockerfile', 'latest', 'web', '1'], {
+        env: { DOKKU_LIB_ROOT: lib, PATH: fakeNode },
+        encoding: 'utf8',
+      });
+      expect(result.stdout === 'asked-node\n').toBe(!stampFresh('api'));
+    }),
+    { numRuns: 150 },
   );
 });
