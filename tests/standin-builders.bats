@@ -307,3 +307,119 @@ print(digits)' "$JSON_APP===/app/bin/task cron===@daily")"
   assert_failure
   assert_output " !     Please specify a Cron ID from the output of 'dokku cron:list $JSON_APP'"
 }
+
+# --- nixpacks, railpack, pack ------------------------------------------------------------------------
+# builder_fixture BUILDER: the nixpacks fixture with BUILDER's detection file only
+builder_fixture() {
+  local dir
+  dir="$(copy_fixture nixpacks)"
+  rm -f "$dir/nixpacks.toml"
+  case "$1" in
+    nixpacks) printf '[start]\ncmd = "/app/bin/web"\n' >"$dir/nixpacks.toml" ;;
+    railpack) echo '{}' >"$dir/railpack.json" ;;
+    pack) printf '[_]\nschema-version = "0.2"\n' >"$dir/project.toml" ;;
+  esac
+  echo "$dir"
+}
+
+@test "(standin-builders) nixpacks: detected by nixpacks.toml, no map-detected, serves on \$PORT (plugins/builder-nixpacks)" {
+  create_app
+  local app="$TEST_APP"
+  # the probe's --add-host=… would be the last build arg: see the next test
+  dokku plugin:disable standin-builders-probe >/dev/null
+  export DOKKU_STANDIN_BUILD_ARGS_LOG="$BATS_TEST_TMPDIR/build-args" DOKKU_STANDIN_DEPLOY_ARGS_LOG="$BATS_TEST_TMPDIR/create-args"
+  run deploy_app "$app" "$(builder_fixture nixpacks)"
+  dokku plugin:enable standin-builders-probe >/dev/null
+  assert_success
+  assert_output --partial "-----> Building $app from nixpacks"
+  [[ "$(cat "$DOKKU_LIB_ROOT/config/builder/$app/detected")" == "nixpacks" ]]
+  # builder-build never calls ports-set-detected: ports-get falls back to http:<proxy port>:5000
+  [[ ! -s "$DOKKU_LIB_ROOT/config/ports/$app/map-detected" ]]
+  run run_plugn_trigger ports-get "$app"
+  assert_output "http:80:5000"
+  # what Dokku passes to `nixpacks build`: its labels, --name, the source dir
+  run cat "$DOKKU_STANDIN_BUILD_ARGS_LOG"
+  assert_line --index 0 "build"
+  assert_line --index 1 "--label=org.label-schema.schema-version=1.0"
+  assert_line "--label=com.dokku.builder-type=nixpacks"
+  [[ "$(tail -n 3 "$DOKKU_STANDIN_BUILD_ARGS_LOG" | head -n 2 | paste -sd' ')" == "--name dokku/$app:latest" ]]
+  # the image: nixpacks release, Dokku's bash entrypoint, the Procfile command as arguments
+  run "$DOCKER_BIN" image inspect --format '{{ index .Config.Labels "com.dokku.builder-type" }} {{ index .Config.Labels "com.dokku.image-stage" }} {{ json .Config.Entrypoint }}' "dokku/$app:latest"
+  assert_output 'nixpacks release ["/usr/local/bin/entrypoint"]'
+  [[ "$(tail -n 2 "$DOKKU_STANDIN_DEPLOY_ARGS_LOG" | paste -sd' ')" == "dokku/$app:latest /app/bin/web" ]]
+  run dokku enter "$app" web wget -qO- 127.0.0.1:5000
+  assert_output "hello from the app"
+  destroy_app
+}
+
+@test "(standin-builders) nixpacks: builder:set selected wins over a Dockerfile; the build args nixpacks gets (plugins/builder-nixpacks/builder-build)" {
+  create_app
+  local app="$TEST_APP" dir
+  run dokku builder:set "$app" selected nixpacks
+  assert_success
+  dir="$(builder_fixture none)"
+  cp "$NETWORK_HOST_TESTS_DIR/fixtures/apps/hello/Dockerfile" "$dir/"
+  export DOKKU_STANDIN_BUILD_ARGS_LOG="$BATS_TEST_TMPDIR/build-args"
+  run deploy_app "$app" "$dir"
+  assert_success
+  assert_output --partial "-----> Building $app from nixpacks"
+  [[ "$(cat "$DOKKU_LIB_ROOT/config/builder/$app/detected")" == "nixpacks" ]]
+  run cat "$STANDIN_PROBE_LOG"
+  assert_line "docker-args-build [$app] [nixpacks]"
+  assert_line "docker-args-process-build [$app] [nixpacks]"
+  # the probe's --env=… args are dropped (Dokku tests `--env=*` against a quoted pattern);
+  # its --add-host=… takes the next argument along: the first DOKKU_GLOBAL_BUILD_ARGS label
+  run cat "$DOKKU_STANDIN_BUILD_ARGS_LOG"
+  assert_output_contains "STANDIN_" 0
+  [[ "$(grep -A1 -x -- "--add-host=probe.test:$STANDIN_PROBE_HOST_IP" "$DOKKU_STANDIN_BUILD_ARGS_LOG" | paste -sd' ')" == "--add-host=probe.test:$STANDIN_PROBE_HOST_IP --label=org.label-schema.schema-version=1.0" ]]
+  run dokku enter "$app" web wget -qO- 127.0.0.1:5000
+  assert_output "hello from the app"
+  destroy_app
+}
+
+@test "(standin-builders) railpack: detected by railpack.json, drops --add-host and --env=…, no map-detected, serves (plugins/builder-railpack)" {
+  create_app
+  local app="$TEST_APP"
+  export DOKKU_STANDIN_BUILD_ARGS_LOG="$BATS_TEST_TMPDIR/build-args"
+  run deploy_app "$app" "$(builder_fixture railpack)"
+  assert_success
+  assert_output --partial "-----> Building $app from railpack"
+  [[ "$(cat "$DOKKU_LIB_ROOT/config/builder/$app/detected")" == "railpack" ]]
+  run cat "$STANDIN_PROBE_LOG"
+  assert_line "docker-args-process-build [$app] [railpack]"
+  # `railpack build`: none of the probe's --env=…/--add-host=… args, --name IMAGE-build
+  run cat "$DOKKU_STANDIN_BUILD_ARGS_LOG"
+  assert_output_contains "probe" 0
+  assert_output_contains "STANDIN" 0
+  [[ "$(head -n 3 "$DOKKU_STANDIN_BUILD_ARGS_LOG" | paste -sd' ')" == "build --name dokku/$app:latest-build" ]]
+  [[ ! -s "$DOKKU_LIB_ROOT/config/ports/$app/map-detected" ]]
+  run "$DOCKER_BIN" image inspect --format '{{ index .Config.Labels "com.dokku.builder-type" }} {{ index .Config.Labels "com.dokku.image-stage" }} {{ json .Config.Entrypoint }}' "dokku/$app:latest"
+  assert_output "railpack release null"
+  run dokku enter "$app" web wget -qO- 127.0.0.1:5000
+  assert_output "hello from the app"
+  destroy_app
+}
+
+@test "(standin-builders) pack: detected by project.toml, records map-detected, deploys with --entrypoint launcher (plugins/builder-pack)" {
+  create_app
+  local app="$TEST_APP"
+  export DOKKU_STANDIN_BUILD_ARGS_LOG="$BATS_TEST_TMPDIR/build-args" DOKKU_STANDIN_DEPLOY_ARGS_LOG="$BATS_TEST_TMPDIR/create-args"
+  run deploy_app "$app" "$(builder_fixture pack)"
+  assert_success
+  assert_output --partial "-----> Building $app from cnb stack heroku/builder:24..."
+  [[ "$(cat "$DOKKU_LIB_ROOT/config/builder/$app/detected")" == "pack" ]]
+  # builder-build: ports-set-detected http:<proxy-port>:5000
+  [[ "$(cat "$DOKKU_LIB_ROOT/config/ports/$app/map-detected")" == "http:80:5000" ]]
+  run cat "$DOKKU_STANDIN_BUILD_ARGS_LOG"
+  assert_output_contains "probe" 0
+  [[ "$(paste -sd' ' "$DOKKU_STANDIN_BUILD_ARGS_LOG")" == "build dokku/$app:latest --builder heroku/builder:24 --path "*" --default-process web" ]]
+  # a CNB image deploys as `pack`: builder-pack's docker-args-process-deploy adds the launcher
+  run cat "$STANDIN_PROBE_LOG"
+  assert_line "docker-args-process-deploy [$app] [pack] [latest] [web] [1]"
+  run cat "$DOKKU_STANDIN_DEPLOY_ARGS_LOG"
+  assert_line "--entrypoint"
+  assert_line "launcher"
+  run dokku enter "$app" web wget -qO- 127.0.0.1:5000
+  assert_output "hello from the app"
+  destroy_app
+}

@@ -314,6 +314,60 @@ caddy.reverse_proxy=172.17.0.1:5000" ]]
   assert_output_contains "traefik" 0
 }
 
+@test "(standin proxies) caddy: an app without domains gets no caddy= label, only the user labels (caddy-vhosts/docker-args-process-deploy)" {
+  new_app cn caddy
+  dokku ports:set "$APP" http:80:5000 >/dev/null 2>&1
+  dokku caddy:labels:add "$APP" caddy.encode gzip
+  dokku domains:clear "$APP" >/dev/null
+  run run_plugn_trigger domains-list "$APP"
+  assert_output ""
+  run deploy_args "$APP"
+  assert_output_contains "caddy=" 0
+  assert_output_contains "reverse_proxy" 0
+  assert_line "caddy.encode=gzip"
+  # vhost disabled: the early return drops the user labels too
+  dokku domains:disable "$APP" >/dev/null 2>&1
+  run deploy_args "$APP"
+  assert_output_contains "caddy" 0
+}
+
+@test "(standin proxies) traefik: a letsencrypt email and only http:80:5000 give both routers (traefik-vhosts/docker-args-process-deploy)" {
+  new_app tl traefik
+  dokku ports:set "$APP" http:80:5000 >/dev/null 2>&1
+  dokku traefik:set --global letsencrypt-email ops@example.com >/dev/null
+  run deploy_args "$APP"
+  dokku traefik:set --global letsencrypt-email >/dev/null
+  assert_line "traefik.http.services.$APP-web-http.loadbalancer.server.port=5000"
+  assert_line "traefik.http.routers.$APP-web-http.entrypoints=http"
+  assert_line "traefik.http.services.$APP-web-https.loadbalancer.server.port=5000"
+  assert_line "traefik.http.routers.$APP-web-https.tls.certresolver=leresolver"
+  assert_line "traefik.http.routers.$APP-web-https.rule=Host(\`$APP.dokku.me\`)"
+  # the stored map gets nothing: ports-get derives only without one
+  [[ "$(cat "$DOKKU_LIB_ROOT/config/ports/$APP/map")" == "http:80:5000" ]]
+}
+
+@test "(standin proxies) traefik: a certificate gives the https router from the https:443 map ports-get derives (plugins/ports getDetectedPortMaps)" {
+  new_app tc traefik
+  dokku ports:clear "$APP" >/dev/null 2>&1
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$APP.dokku.me" \
+    -keyout "$BATS_TEST_TMPDIR/server.key" -out "$BATS_TEST_TMPDIR/server.crt" &>/dev/null
+  chmod 0644 "$BATS_TEST_TMPDIR/server.key" "$BATS_TEST_TMPDIR/server.crt"
+  run deploy_args "$APP"
+  assert_output_contains "-https" 0
+  dokku certs:add "$APP" "$BATS_TEST_TMPDIR/server.crt" "$BATS_TEST_TMPDIR/server.key" >/dev/null 2>&1
+  run run_plugn_trigger ports-get "$APP"
+  assert_output "http:80:5000
+https:443:5000"
+  run deploy_args "$APP"
+  assert_line "traefik.http.services.$APP-web-http.loadbalancer.server.port=5000"
+  assert_line "traefik.http.services.$APP-web-https.loadbalancer.server.port=5000"
+  assert_line "traefik.http.routers.$APP-web-https.entrypoints=https"
+  assert_line "traefik.http.routers.$APP-web-https.tls.certresolver=leresolver"
+  # an https:443 map was found: no fallback warning
+  run run_plugn_trigger docker-args-process-deploy "$APP" dockerfile latest web 1
+  assert_output_contains "port mapping not found" 0
+}
+
 @test "(standin proxies) labels:add/remove/show: Dokku's file format, output and errors" {
   new_app lb traefik
   run dokku traefik:labels:show "$APP"
