@@ -119,6 +119,8 @@ export function appReportFlags({ app, settings, global, facts, context, containe
   const scheduler = facts?.scheduler ?? 'docker-local';
   flags[flag('applies')] = config ? applies(config, scheduler) : '';
   flags[flag('redeploys')] = config && facts ? redeploys(config, facts) : config ? redeploys(config, { checksDisabled: false, scheduler }) : '';
+  // the port maps the rules use: Dokku's, as its ports-get answers them (model.ts portMaps)
+  flags[flag('ports')] = facts ? facts.ports.map((m) => `${m.scheme}:${m.host}:${m.container}`).join(' ') : '';
   flags[flag('proxy')] = deploysOnHost(config) && facts && scheduler !== 'k3s' ? proxyNote(facts.proxyType, webPort(facts), context.bridgeAddress) : '';
   flags[flag('containers')] = config && containers ? containerStatus(app, planPhase(config, 'deploy', { proc: 'web' }).args, containers) : '';
   flags[flag('k3s-component')] = facts ? k3sComponentPlace(scheduler, k3sComponent) : '';
