@@ -317,3 +317,20 @@ watch_port() {
   assert_success
   refute_output --partial "already listens"
 }
+
+@test "(network-host:enable) EXPOSE P gives the detected map http:P:P, where nginx itself listens: refused, naming nginx and ports:set APP http:80:P" {
+  require_docker
+  local exposed="$BATS_TEST_TMPDIR/exposed"
+  cp -a "$NETWORK_HOST_TESTS_DIR/fixtures/apps/hello" "$exposed"
+  echo "EXPOSE $WEB_PORT" >>"$exposed/Dockerfile"
+  dokku ports:clear "$TEST_APP" >/dev/null
+  deploy_app "$TEST_APP" "$exposed" >/dev/null
+  dokku network-host:set "$TEST_APP" phases build,deploy,run >/dev/null
+  run dokku network-host:report "$TEST_APP" --network-host-ports
+  assert_output "http:$WEB_PORT:$WEB_PORT"
+  wait_until 5 port_in_use "$WEB_PORT" 0A
+  run dokku network-host:enable "$TEST_APP" --no-rebuild
+  assert_failure
+  assert_output --partial "Port $WEB_PORT is where nginx listens for $TEST_APP's own port map http:$WEB_PORT:$WEB_PORT"
+  assert_output --partial "Fix: dokku ports:set $TEST_APP http:80:$WEB_PORT"
+}
