@@ -31,7 +31,8 @@ const TRIGGERS = [
 
 const NODE_FLOOR = JSON.parse(readFileSync('package.json', 'utf8')).engines.node.replace(/^>=\s*/, '');
 if (!/^\d+\.\d+\.\d+$/.test(NODE_FLOOR)) throw new Error(`package.json engines.node must be ">=X.Y.Z", got ${NODE_FLOOR}`);
-const options = { bundle: true, platform: 'node', target: `node${NODE_FLOOR}`, format: 'cjs', legalComments: 'none', logLevel: 'warning' };
+// preserveSymlinks: a git worktree whose node_modules links to another checkout's builds the same files
+const options = { bundle: true, platform: 'node', target: `node${NODE_FLOOR}`, format: 'cjs', legalComments: 'none', logLevel: 'warning', preserveSymlinks: true };
 const bundle = (entry, outfile) => build({ ...options, entryPoints: [entry], outfile, banner: { js: '#!/usr/bin/env node' } });
 
 /** shellQuote single-quotes a text for sh (the texts are generated into the sh files). */
