@@ -28,7 +28,7 @@ const atLeast = (version: string, major: number, minor: number): boolean => {
 export async function commandCheck({ app, ports, format }: CheckArgs): Promise<number> {
   verifyApp(app);
   const web = appContainerIds(app, 'web')[0];
-  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, containers: web ? [web] : [] });
+  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, own: [app] });
   const facts = host.apps.get(app)!;
   const resolved = tryResolve(facts.settings, host.global);
   if (resolved.invalid) throw new InvalidStoredValueError(resolved.invalid.source === 'app' ? app : GLOBAL, resolved.invalid.key, resolved.invalid.message);
@@ -42,14 +42,13 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
     problems.push(`host-gateway needs Docker >= 20.10 (found ${version.version}): upgrade Docker or set an address with dokku network-host:set ${app} gateway-ip <ip>`);
   }
   if (config.mode !== 'off') notes.push(`Applies to: ${applies(config, facts.scheduler)}`);
-  const currentlyHost = engine?.containers.get(web ?? '')?.networkMode === 'host';
-  const findings = hostModeFindings({ facts, config, host, configs: new Map([...host.apps.keys()].map((a) => [a, tryResolve(host.apps.get(a)!.settings, host.global).config])), ownHoldsPort: currentlyHost });
+  const findings = hostModeFindings({ facts, config, host, configs: new Map([...host.apps.keys()].map((a) => [a, tryResolve(host.apps.get(a)!.settings, host.global).config])) });
   problems.push(...findings.errors);
   notes.push(...findings.warnings, ...configurationNotes(facts, config, host));
   if (deploysOnHost(config)) {
     const port = webPort(facts);
     if (proxyKind(facts.proxyType) !== 'label') notes.push(`Proxy: ${proxyNote(facts.proxyType, port, host.bridge?.address)}`);
-    if (port !== undefined && classifyListener(host.listeners, port) === 'all' && currentlyHost) notes.push(`Port ${port} is open on every interface of this host right now`);
+    if (port !== undefined && classifyListener(host.listeners, port) === 'all' && facts.hostNetworkRunning) notes.push(`Port ${port} is open on every interface of this host right now`);
   }
   for (const entry of scopedOptions(facts.options, PHASES)) {
     if (handWrittenKind(entry.option)) notes.push(`Your ${entry.phase} docker-option ${entry.option} does what a network-host mode does (network-host:${handWrittenKind(entry.option) === 'host' ? 'enable' : 'gateway'} adopts it)`);

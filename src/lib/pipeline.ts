@@ -187,7 +187,7 @@ export function planSettings({ target, values, unset = [] }: SettingsChange, hos
     const facts = host.apps.get(app)!;
     const config = afterConfigs.get(app);
     if (!config) continue;
-    const findings = hostModeFindings({ facts, config, host, configs: afterConfigs, ownHoldsPort: facts.hostNetworkRunning });
+    const findings = hostModeFindings({ facts, config, host, configs: afterConfigs });
     k3sFindings(facts, config, host, findings.errors, findings.warnings);
     errors.push(...findings.errors.map((e) => (target === GLOBAL ? `${app}: ${e}` : e)));
     plan.warnings.push(...findings.warnings);
@@ -219,7 +219,7 @@ export function planPreflight(app: string, phase: 'deploy' | 'run', host: HostFa
   const config = configs.get(app);
   if (!facts || !usesHostNetwork(config) || !config!.phases.includes(phase)) return plan;
   const scoped: Config = phase === 'deploy' ? config! : { ...config!, phases: ['run'] };
-  const findings = hostModeFindings({ facts, config: scoped, host, configs, ownHoldsPort: facts.hostNetworkRunning });
+  const findings = hostModeFindings({ facts, config: scoped, host, configs });
   if (phase === 'deploy') k3sFindings(facts, scoped, host, findings.errors, findings.warnings);
   if (findings.errors.length) throw new PluginError([`The ${phase === 'deploy' ? 'deploy' : 'run'} of ${app} is refused by network-host:`, ...findings.errors].join('\n !     '));
   plan.warnings.push(...findings.warnings);

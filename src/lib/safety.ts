@@ -17,8 +17,6 @@ export interface FindingsInput {
   host: HostFacts;
   /** configs are the configurations every app will have after the change being planned. */
   configs: Map<string, Config | undefined>;
-  /** ownHoldsPort: the app's own web container runs with host networking, so a listener on its port is its own. */
-  ownHoldsPort?: boolean;
 }
 
 function optionFindings(app: string, config: Config, entries: ScopedOption[], findings: Findings): void {
@@ -50,7 +48,7 @@ function optionFindings(app: string, config: Config, entries: ScopedOption[], fi
  * hostModeFindings lists what breaks once the app runs with host networking in its configured phases. Entries the plugin
  * adopts (the documented docker-options recipe) are not conflicts: the plugin replaces them.
  */
-export function hostModeFindings({ facts, config, host, configs, ownHoldsPort = false }: FindingsInput): Findings {
+export function hostModeFindings({ facts, config, host, configs }: FindingsInput): Findings {
   const findings: Findings = { errors: [], warnings: [] };
   const { app } = facts;
   if (config.mode !== 'host' || config.phases.length === 0) return findings;
@@ -98,7 +96,8 @@ export function hostModeFindings({ facts, config, host, configs, ownHoldsPort = 
     if (other === app || !otherFacts || !deploysOnHost(otherConfig) || webPort(otherFacts) !== port) continue;
     findings.errors.push(`Host-mode app ${other} already uses port ${port}. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`);
   }
-  if (!ownHoldsPort && classifyListener(host.listeners, port) !== 'none') findings.errors.push(portHeld(facts, port));
+  // the app's own running host-mode web container holds its port itself
+  if (!facts.hostNetworkRunning && classifyListener(host.listeners, port) !== 'none') findings.errors.push(portHeld(facts, port));
   return findings;
 }
 
