@@ -38,6 +38,9 @@ export function sandboxes(dir, sizes, plugin) {
   const template = { DOKKU_ROOT: join(dir, 'template/home'), DOKKU_LIB_ROOT: join(dir, 'template/lib') };
   TEMPLATES.forEach((settings, i) => {
     mkdirSync(join(template.DOKKU_ROOT, `template-${i}`), { recursive: true });
+    // a port of its own (Dokku gives every app without a map 5000, where two host-mode templates would clash)
+    mkdirSync(join(template.DOKKU_LIB_ROOT, 'config/ports', `template-${i}`), { recursive: true });
+    writeFileSync(join(template.DOKKU_LIB_ROOT, 'config/ports', `template-${i}`, 'map'), `http:80:${5100 + i}\n`);
     for (const [key, value] of settings) run(join(plugin, 'subcommands/set'), ['network-host:set', `template-${i}`, key, value], template);
   });
   const store = (root) => join(root, 'config/network-host');
