@@ -28,7 +28,7 @@ const atLeast = (version: string, major: number, minor: number): boolean => {
 export async function commandCheck({ app, ports, format }: CheckArgs): Promise<number> {
   verifyApp(app);
   const web = appContainerIds(app, 'web')[0];
-  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, own: [app] });
+  const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, own: [app], vhost: [app] });
   const facts = host.apps.get(app)!;
   const resolved = tryResolve(facts.settings, host.global);
   if (resolved.invalid) throw new InvalidStoredValueError(resolved.invalid.source === 'app' ? app : GLOBAL, resolved.invalid.key, resolved.invalid.message);

@@ -35,7 +35,7 @@ const MODE_TITLES: Record<Mode, string> = {
  */
 function planAndApply(target: string, values: Settings, unset: Key[] = []): Promise<{ plan: Plan; scheduler?: string }> {
   return withLockAsync(async () => {
-    const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: [target], own: target === GLOBAL ? allApps() : [target] });
+    const { host, engine } = await snapshot({ bridge: true, listeners: true, k3s: true, vhost: target === GLOBAL ? allApps() : [target], own: target === GLOBAL ? allApps() : [target] });
     const plan = planSettings({ target, values, unset }, host);
     await apply(plan, host, engine?.pidfile);
     return { plan, scheduler: host.apps.get(target)?.scheduler };
@@ -126,7 +126,7 @@ export async function commandReport(args: string[]): Promise<number> {
   const touched = apps.filter((name) => touches(settingsOf.get(name)!, global));
   // One Docker call for the whole report: the bridge address and the touched apps' containers.
   const ids = touched.flatMap((name) => appContainerIds(name));
-  const { host, engine } = touched.length ? await snapshot({ apps: touched, bridge: true, containers: ids }) : { host: undefined, engine: undefined };
+  const { host, engine } = touched.length ? await snapshot({ apps: touched, bridge: true, containers: ids, vhost: touched }) : { host: undefined, engine: undefined };
   // Every app the plugin does not touch has the same block (the sh report entry prints it too): rendered once.
   const untouched = format === 'stdout' && infoFlag === undefined ? untouchedBlock(global) : undefined;
   const touchedSet = new Set(touched);

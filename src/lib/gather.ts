@@ -10,7 +10,7 @@ import { AppNotFoundError } from './errors';
 import { dokku, plugnTrigger } from './exec';
 import { isListed, parseScale, portMaps, type AppFacts, type HostFacts } from './model';
 import { DEFAULT_SCOPE, type DockerOptions } from './options';
-import { GLOBAL, PHASES, tryResolve, type Phase } from './properties';
+import { GLOBAL, PHASES, type Phase } from './properties';
 import { proxyKind } from './proxies';
 import { checkAppName, dokkuRoot, isDir, libRoot, listDir, readRecord, readSettings, readText, targetDataDir } from './store';
 
@@ -163,7 +163,7 @@ export interface Wanted {
   containers?: string[];
   listeners?: boolean;
   k3s?: boolean;
-  /** vhost names apps about to change whose label proxy must be asked about its routes even without settings yet. */
+  /** vhost names the apps whose routes plans are made for: those with caddy or traefik are asked (askVhost). */
   vhost?: string[];
   /** own names apps whose web containers are asked about (hostNetworkRunning), with the other containers' call. */
   own?: string[];
@@ -179,10 +179,7 @@ export async function snapshot(wanted: Wanted = {}): Promise<Snapshot> {
   globals.clear();
   const apps = new Map((wanted.apps ?? allApps()).map((app) => [app, appFacts(app)]));
   const global = readSettings(GLOBAL);
-  const globalMode = tryResolve({}, global).config?.mode ?? 'off';
-  const asked = [...apps.values()].filter(
-    (f) => proxyKind(f.proxyType) === 'label' && f.proxyEnabled && f.scheduler !== 'k3s' && (wanted.vhost?.includes(f.app) || Object.keys(f.settings).length > 0 || globalMode !== 'off'),
-  );
+  const asked = (wanted.vhost ?? []).flatMap((app) => apps.get(app) ?? []).filter((f) => proxyKind(f.proxyType) === 'label' && f.proxyEnabled && f.scheduler !== 'k3s');
   await Promise.all(asked.map(askVhost));
   const own = new Map((wanted.own ?? []).filter((app) => apps.has(app)).map((app) => [app, appContainerIds(app, 'web')]));
   const ids = [...(wanted.containers ?? []), ...[...own.values()].flat()];

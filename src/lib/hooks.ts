@@ -4,7 +4,7 @@ import { answersDir, writeAnswers } from './answers';
 import { apply } from './apply';
 import { commandReport } from './commands';
 import { InvalidStoredValueError, PluginError } from './errors';
-import { snapshot } from './gather';
+import { allApps, snapshot } from './gather';
 import { triggerPostContainerCreate, triggerSchedulerRegisterRetired } from './handoff';
 import { warn } from './log';
 import { planClone, planContext, planPreflight, planRename, type Plan } from './pipeline';
@@ -32,7 +32,7 @@ async function dockerArgs(phase: Phase, args: string[]): Promise<void> {
   if (resolved.invalid) throw new InvalidStoredValueError(resolved.invalid.source === 'app' ? app : GLOBAL, resolved.invalid.key, resolved.invalid.message);
   const config = resolved.config;
   const target = ownTarget(app);
-  const { host, engine } = await snapshot({ apps: target === GLOBAL ? [] : [app], bridge: config.mode !== 'off' });
+  const { host, engine } = await snapshot({ apps: target === GLOBAL ? [] : [app], bridge: config.mode !== 'off', vhost: [app] });
   const context = { ...planContext(host.apps.get(app), config, host), builder: phase === 'build' ? args[1] : undefined, proc: args[3] };
   if (phase === 'build' && needsBridgeAddress(config) && !context.bridgeAddress) {
     throw new PluginError(
@@ -55,7 +55,7 @@ async function dockerArgs(phase: Phase, args: string[]): Promise<void> {
 async function preflight(phase: 'deploy' | 'run', scheduler: string, app: string): Promise<void> {
   if (!app) return;
   await withLockAsync(async () => {
-    const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s', listeners: phase === 'deploy', own: [app] });
+    const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s', listeners: phase === 'deploy', own: [app], vhost: [app] });
     await apply(planPreflight(app, phase, host), host, engine?.pidfile);
   });
 }
@@ -72,7 +72,7 @@ async function reportBlock(app: string): Promise<void> {
 /** installAnswers writes every target's answers again (plugin:install and plugin:update). */
 async function installAnswers(): Promise<void> {
   await withLockAsync(async () => {
-    const { host, engine } = await snapshot({ bridge: true });
+    const { host, engine } = await snapshot({ bridge: true, vhost: allApps() });
     for (const target of [GLOBAL, ...[...host.apps.values()].filter((f) => Object.keys(f.settings).length || f.derived).map((f) => f.app)]) {
       writeAnswers(target, host, engine?.pidfile);
     }
@@ -80,9 +80,9 @@ async function installAnswers(): Promise<void> {
 }
 
 /** lifecycle plans and applies a clone or a rename with the facts of every app (the new app exists by then). */
-async function lifecycle(plan: (host: HostFacts) => Plan): Promise<void> {
+async function lifecycle(newApp: string, plan: (host: HostFacts) => Plan): Promise<void> {
   await withLockAsync(async () => {
-    const { host, engine } = await snapshot({ bridge: true });
+    const { host, engine } = await snapshot({ bridge: true, vhost: [newApp] });
     await apply(plan(host), host, engine?.pidfile);
   });
 }
@@ -96,8 +96,8 @@ export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
   'post-container-create': ([kind = '', cid = '', app = '', phase = '', proc]) => triggerPostContainerCreate(kind, cid, app, phase, proc),
   'scheduler-register-retired': ([app = '', cid = '']) => triggerSchedulerRegisterRetired(app, cid),
   'post-extract': ([app = '']) => k3sPostExtract(app),
-  'post-app-clone-setup': ([oldApp = '', newApp = '']) => lifecycle((host) => planClone(oldApp, newApp, host)),
-  'post-app-rename-setup': ([oldApp = '', newApp = '']) => lifecycle((host) => planRename(oldApp, newApp, host)),
+  'post-app-clone-setup': ([oldApp = '', newApp = '']) => lifecycle(newApp, (host) => planClone(oldApp, newApp, host)),
+  'post-app-rename-setup': ([oldApp = '', newApp = '']) => lifecycle(newApp, (host) => planRename(oldApp, newApp, host)),
   report: ([app = '']) => reportBlock(app),
   install: () => installAnswers(),
   uninstall: () => withLockAsync(async () => removeAllK3sComponents()),
