@@ -93,7 +93,7 @@ export function k3sComponentPlace(scheduler: string, component: InstalledCompone
  * what every other process type gets: `web: none; worker: --network=host; others: none`.
  */
 export function processDeployArgs(config: Config, facts: Pick<AppFacts, 'scale'> | undefined, context: PlanContext): string {
-  const procs = [...new Set(['web', ...Object.keys(facts?.scale ?? {}).sort(), ...config.processes])];
+  const procs = ['web', ...[...new Set([...Object.keys(facts?.scale ?? {}), ...config.processes])].filter((p) => p !== 'web').sort()];
   const shown = (args: string[]): string => args.join(' ') || 'none';
   const others = config.processes.length ? [] : planPhase(config, 'deploy', { ...context, proc: undefined }).args;
   return [...procs.map((proc) => `${proc}: ${shown(planPhase(config, 'deploy', { ...context, proc }).args)}`), `others: ${shown(others)}`].join('; ');
