@@ -4,7 +4,7 @@
 import { proxyRoutes, webPort, type AppFacts, type HostFacts } from './model';
 import { adoptableEntry, scopedOptions, type ScopedOption } from './options';
 import { planPhase, type PlanContext } from './plan';
-import { ANY_NODE, deploysOnHost, GLOBAL, KEYS, PHASES, SERVER_NODE, tryResolve, usesHostNetwork, webOnHost, type Config, type Key, type Settings } from './properties';
+import { ANY_NODE, deploysOnHost, GLOBAL, KEYS, PHASES, selectsProcess, SERVER_NODE, tryResolve, usesHostNetwork, webOnHost, type Config, type Key, type Settings } from './properties';
 import { caddyLabels, proxyKind, proxyNote, traefikLabels } from './proxies';
 import { exposureWarning, hostModeFindings } from './safety';
 import type { PodNetworking } from './k3s';
@@ -128,7 +128,8 @@ function k3sFindings(facts: AppFacts, config: Config, host: HostFacts, errors: s
   const pinned = config.node !== ANY_NODE;
   const nodes = host.k3s?.nodes;
   for (const [proc, count] of Object.entries(facts.scale)) {
-    if (!deploysOnHost(config, proc)) continue;
+    // the component patches only the selected processes' Deployments
+    if (!selectsProcess(config, proc)) continue;
     if (count > 1 && pinned) {
       errors.push(`${facts.app} runs ${count} ${proc} pods pinned to one node; with host networking they would all bind the same ports there. Fix: dokku ps:scale ${facts.app} ${proc}=1`);
     } else if (nodes !== undefined && count > nodes) {
