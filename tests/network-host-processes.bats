@@ -22,7 +22,10 @@ setup() {
   # Dokku scales a new process type to 0; before the first deploy there is no Procfile to check the name against
   dokku ps:scale --skip-deploy "$TEST_APP" worker=1 >/dev/null
 }
-teardown() { destroy_app >/dev/null 2>&1 || true; }
+teardown() {
+  destroy_app >/dev/null 2>&1 || true
+  dokku network-host:set --global processes >/dev/null 2>&1 || true
+}
 
 # network PROC INDEX: the network mode of the app's container PROC.INDEX
 network() { "$DOCKER_BIN" inspect -f '{{.HostConfig.NetworkMode}}' "$(<"$DOKKU_ROOT/$TEST_APP/CONTAINER.$1.$2")"; }
@@ -117,7 +120,6 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_output "web,worker"
   run report process-deploy-args
   assert_output "web: --network=host; worker: --network=host; others: none"
-  dokku network-host:set --global processes >/dev/null
 }
 
 @test "(processes) a process type that is not one is refused Dokku-style and changes nothing" {
