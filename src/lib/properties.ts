@@ -46,8 +46,9 @@ export function parsePhases(text: string): Phase[] {
   return PHASES.filter((p) => chosen.has(p));
 }
 
-// A Procfile process type (procfile-util's name rule, which Dokku's ps plugin uses), limited to what can also be a
-// Kubernetes label value (the k3s chart labels each Deployment app.kubernetes.io/name=<process>) and a file name.
+// A Procfile process type (plugins/ps/functions.go processesInProcfile lists them with procfile-util), limited to what
+// is also a Kubernetes label value (the k3s chart labels each Deployment app.kubernetes.io/name=<process>) and a safe
+// name for the answer file deploy.<process> (docs/derived-arguments.md).
 const PROCESS = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
 
 /** parseProcesses reads a comma list (or one per line) of process types, in sorted order; empty means every type. */
