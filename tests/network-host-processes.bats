@@ -147,3 +147,28 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   run env PATH=/nonexistent /bin/sh "$hook" "$TEST_APP" dockerfile latest
   assert_output " --network=host"
 }
+
+@test "(processes) a host-mode worker binding a port of its own redeploys once Dokku stops the old one first (checks:disable APP worker)" {
+  require_docker
+  local worker_port
+  worker_port=$(free_port)
+  printf '#!/bin/sh\nPORT=%s exec /app/bin/web\n' "$worker_port" >"$SRC/bin/worker"
+  dokku network-host:enable "$TEST_APP" --process worker --no-rebuild >/dev/null
+  dokku checks:disable "$TEST_APP" worker >/dev/null
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  previous="$(<"$DOKKU_ROOT/$TEST_APP/CONTAINER.worker.1")"
+  # the worker listens on the host itself
+  run timeout 3 wget -qO- "http://127.0.0.1:$worker_port/"
+  assert_output --partial "hello from the app"
+  run dokku ps:rebuild "$TEST_APP"
+  assert_success
+  assert_output --partial "Zero downtime is disabled, stopping currently running containers  (worker)"
+  [[ "$(<"$DOKKU_ROOT/$TEST_APP/CONTAINER.worker.1")" != "$previous" ]]
+  run network worker 1
+  assert_output "host"
+  run running worker 1
+  assert_output "true"
+  run timeout 3 wget -qO- "http://127.0.0.1:$worker_port/"
+  assert_output --partial "hello from the app"
+}
