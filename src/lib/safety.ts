@@ -95,11 +95,14 @@ export function hostModeFindings({ facts, config, host, configs, ownHoldsPort = 
     findings.errors.push(`${app} runs ${scale} web containers; with host networking they would all bind port ${port ?? 'PORT'}. Fix: dokku ps:scale ${app} web=1`);
   }
   // Every other process type in host mode: its containers share the host's ports too (on k3s each pod has a node of
-  // its own, which the k3s checks count).
+  // its own, which the k3s checks count). Unlike web, whose PORT is fixed, most of them (queue workers) listen on
+  // nothing and scale fine: said, not refused.
   if (facts.scheduler !== 'k3s') {
     for (const [proc, count] of Object.entries(facts.scale)) {
       if (proc === 'web' || count <= 1 || !deploysOnHost(config, proc)) continue;
-      findings.errors.push(`${app} runs ${count} ${proc} containers with host networking: ${proc}=${count} would bind the same ports twice. Fix: dokku ps:scale ${app} ${proc}=1`);
+      findings.warnings.push(
+        `${app} runs ${count} ${proc} containers with host networking: they share the host's ports, so if ${proc} listens on a fixed port only one of them can bind it. Fix then: dokku ps:scale ${app} ${proc}=1`,
+      );
     }
   }
   if (!web || port === undefined) return findings;
