@@ -25,7 +25,7 @@ teardown_file() { teardown_dokku; }
   assert_output --regexp "network-host +Give apps host networking or a host-gateway entry"
   run dokku help --all
   assert_success
-  assert_output --regexp "network-host:enable <app> \[--phases P\] \[--no-rebuild\] +Give the app host networking"
+  assert_output --regexp "network-host:enable <app> \[--phases P\] \[--process PROC\]\.\.\. \[--no-rebuild\] +Give the app host networking"
   assert_output --regexp "network-host:gateway <app> .*--alias NAME.* +Give the app a host-gateway entry"
 }
 
@@ -33,7 +33,7 @@ teardown_file() { teardown_dokku; }
   create_app helpapp
   run dokku network-host:enable helpapp --help
   assert_success
-  assert_output --partial "Usage: dokku network-host:enable <app> [--phases P] [--no-rebuild]"
+  assert_output --partial "Usage: dokku network-host:enable <app> [--phases P] [--process PROC]... [--no-rebuild]"
   run dokku network-host:report helpapp --network-host-mode
   assert_output ""
 }

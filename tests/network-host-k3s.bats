@@ -267,6 +267,32 @@ host_mode_with_own_kustomization() {
   assert_output --partial "dokku ps:scale $TEST_APP worker=2"
 }
 
+@test "(network-host k3s) --process worker: only the worker's Deployment is patched; web renders as without the plugin and may have replicas" {
+  deploy_app "$TEST_APP" "$SRC" >/dev/null
+  cp "$APPLIED" "$BATS_TEST_TMPDIR/plain.yaml"
+  dokku ps:scale --skip-deploy "$TEST_APP" web=2 >/dev/null
+  run dokku network-host:enable "$TEST_APP" --process worker --no-rebuild
+  assert_success
+  run deploy_app "$TEST_APP" "$SRC"
+  assert_success
+  run pod worker ".hostNetwork"
+  assert_output "true"
+  run pod worker ".nodeSelector"
+  assert_output '{"kubernetes.io/hostname":"ip-10-0-0-5-a1b2c"}'
+  run manifest "find('Deployment', app + '-worker').spec.strategy"
+  assert_output '{"type":"Recreate"}'
+  run pod web ".hostNetwork"
+  assert_output ""
+  run pod web ".nodeSelector"
+  assert_output ""
+  run manifest "find('Deployment', app + '-web').spec.replicas"
+  assert_output "2"
+  run manifest "find('Deployment', app + '-web').spec.strategy"
+  assert_output "$(APPLIED="$BATS_TEST_TMPDIR/plain.yaml" manifest "find('Deployment', app + '-web').spec.strategy")"
+  run dokku network-host:report "$TEST_APP" --network-host-redeploys
+  assert_output --partial "Kubernetes' rolling update for web (web is not in host mode; host mode for worker)"
+}
+
 # last in this file: the uninstall trigger takes the plugin's whole store with it
 @test "(network-host k3s) plugin:uninstall takes the component out of the app's persistent root, and nothing else" {
   mkdir -p "$SRC/config/kustomize"

@@ -30,7 +30,7 @@ teardown_file() { teardown_dokku; }
   run dokku network-host:report report-a
   assert_success
   assert_line --index 0 "=====> report-a network-host information"
-  for key in mode phases "gateway aliases" "gateway ip" "k3s node"; do
+  for key in mode phases processes "gateway aliases" "gateway ip" "k3s node"; do
     assert_output --regexp "       Network host $key: +"
     assert_output --regexp "       Network host global $key: +"
     assert_output --regexp "       Network host computed $key: +"
@@ -41,6 +41,7 @@ teardown_file() { teardown_dokku; }
   assert_output --regexp "       Network host containers: +not running"
   assert_output --regexp "       Network host applies: +builds, deploys and app.json tasks, dokku run and cron"
   assert_output --regexp "       Network host proxy: +nginx reaches the app at 127.0.0.1 on port 5000"
+  assert_output --regexp "       Network host process deploy args: +web: --network=host; others: --network=host"
   assert_output --regexp "       Network host trigger answers: +in step"
 }
 

@@ -21,7 +21,7 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_output --partial "No property specified"
   run dokku network-host:set "$TEST_APP" network host
   assert_failure
-  assert_output --partial " !     Invalid property specified, valid properties include: gateway-aliases, gateway-ip, k3s-node, mode, phases"
+  assert_output --partial " !     Invalid property specified, valid properties include: gateway-aliases, gateway-ip, k3s-node, mode, phases, processes"
   run dokku network-host:set no-such-app mode host
   assert_failure 20
 }

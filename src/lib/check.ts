@@ -10,7 +10,7 @@ import { webPort } from './model';
 import { handWrittenKind, scopedOptions } from './options';
 import { configurationNotes, planContext } from './pipeline';
 import { needsBridgeAddress, planPhase } from './plan';
-import { deploysOnHost, GLOBAL, PHASES, tryResolve } from './properties';
+import { GLOBAL, PHASES, selectsProcess, tryResolve, webOnHost } from './properties';
 import { proxyNote } from './proxies';
 import { applies } from './report';
 import { hostModeFindings } from './safety';
@@ -45,7 +45,7 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
   const findings = hostModeFindings({ facts, config, host, configs: new Map([...host.apps.keys()].map((a) => [a, tryResolve(host.apps.get(a)!.settings, host.global).config])) });
   problems.push(...findings.errors);
   notes.push(...findings.warnings, ...configurationNotes(facts, config, host));
-  if (deploysOnHost(config)) {
+  if (webOnHost(config)) {
     const port = webPort(facts);
     if (proxyKind(facts.proxyType) !== 'label') notes.push(`Proxy: ${proxyNote(facts.proxyType, port, host.bridge?.address)}`);
     if (port !== undefined && classifyListener(host.listeners, port) === 'all' && facts.hostNetworkRunning) notes.push(`Port ${port} is open on every interface of this host right now`);
@@ -63,7 +63,9 @@ export async function commandCheck({ app, ports, format }: CheckArgs): Promise<n
   // they do not change what the container reaches, and a proxy that reads labels (caddy, docs/proxies.md) must not route
   // to the probe.
   const phase = probePhase(config);
-  const probeArgs = phase === 'none' ? [] : planPhase(config, phase, { ...planContext(facts, config, host), proc: 'web', proxyLabels: [] }).args;
+  // With `processes` leaving web out, the probe stands for the first selected process type.
+  const proc = selectsProcess(config, 'web') ? 'web' : config.processes[0];
+  const probeArgs = phase === 'none' ? [] : planPhase(config, phase, { ...planContext(facts, config, host), proc, proxyLabels: [] }).args;
   const verdicts: PortVerdict[] = [];
   for (const port of ports) {
     const listener = classifyListener(host.listeners, port, bridgeIp);

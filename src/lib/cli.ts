@@ -60,26 +60,30 @@ function parse(name: string, args: string[], options: Record<string, Options>, p
 
 const rebuild: Options = { type: 'boolean', default: true, describe: 'rebuild a deployed app so the change takes effect' };
 const phases: Options = { type: 'string', describe: 'comma list of build, deploy, run' };
+const processOption: Options = { type: 'string', array: true, describe: 'a process type (or a comma list) whose deploy containers get the arguments' };
 
 export interface ModeArgs {
   app: string;
   rebuild: boolean;
   phases?: string;
+  /** processes are the --process values, each possibly a comma list; undefined keeps the stored value. */
+  processes?: string[];
   aliases?: string[];
   ip?: string;
 }
 
 export function parseEnable(args: string[]): ModeArgs {
-  const p = parse('enable', args, { rebuild, phases }, { min: 1, max: 1 });
-  return { app: p._[0]!, rebuild: p.rebuild as boolean, phases: p.phases as string | undefined };
+  const p = parse('enable', args, { rebuild, phases, process: processOption }, { min: 1, max: 1 });
+  return { app: p._[0]!, rebuild: p.rebuild as boolean, phases: p.phases as string | undefined, processes: p.process as string[] | undefined };
 }
 
 export function parseGateway(args: string[]): ModeArgs {
-  const p = parse('gateway', args, { rebuild, phases, alias: { type: 'string', array: true }, ip: { type: 'string' } }, { min: 1, max: 1 });
+  const p = parse('gateway', args, { rebuild, phases, process: processOption, alias: { type: 'string', array: true }, ip: { type: 'string' } }, { min: 1, max: 1 });
   return {
     app: p._[0]!,
     rebuild: p.rebuild as boolean,
     phases: p.phases as string | undefined,
+    processes: p.process as string[] | undefined,
     aliases: p.alias as string[] | undefined,
     ip: p.ip as string | undefined,
   };

@@ -5,7 +5,7 @@ import { apply } from './apply';
 import type { ModeArgs, SetArgs } from './cli';
 import { PluginError } from './errors';
 import { dokku } from './exec';
-import { allApps, appContainerIds, appFacts, isDeployed, snapshot, verifyApp, visibleApps } from './gather';
+import { allApps, appContainerIds, appContainers, appFacts, isDeployed, snapshot, verifyApp, visibleApps } from './gather';
 import { k3sComponent } from './k3s-apply';
 import { withLockAsync } from './lock';
 import { info1, info2Quiet, verbose, warn } from './log';
@@ -64,6 +64,7 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
   verifyApp(args.app);
   const values: Settings = { mode };
   if (args.phases !== undefined) values.phases = input('phases', args.phases);
+  if (args.processes !== undefined) values.processes = input('processes', args.processes.join(','));
   if (args.aliases !== undefined) values['gateway-aliases'] = input('gateway-aliases', args.aliases.join(','));
   if (args.ip !== undefined) values['gateway-ip'] = input('gateway-ip', args.ip);
   // The lock covers the facts, the plan and its writes; never the rebuild, whose deploy runs the plugin's triggers.
@@ -75,6 +76,7 @@ export async function commandMode(mode: Mode, args: ModeArgs): Promise<number> {
     if (plan.changed.includes(args.app)) {
       info1(`Giving ${args.app} ${MODE_TITLES[mode]}`);
       if (mode !== 'off') verbose(`Phases: ${config.phases.join(',')}`);
+      if (mode !== 'off' && config.processes.length) verbose(`Deploy containers of: ${config.processes.join(',')} (builds, dokku run, cron and app.json tasks follow the phases)`);
       if (mode === 'gateway') verbose(`Hosts: ${config.aliases.map((alias) => `${alias} -> ${config.ip}`).join(', ')}`);
       if (mode === 'host' && config.phases.includes('deploy')) verbose(`Redeploys: ${redeploys(config, facts)}`);
     }
@@ -137,7 +139,7 @@ export async function commandReport(args: string[]): Promise<number> {
       return renderReport({ target: name, flags: appReportFlags({ app: name, settings, global, context: {} }), infoFlag, format, quiet });
     }
     const facts = host.apps.get(name) ?? appFacts(name);
-    const containers = engine && !engine.error ? appContainerIds(name).flatMap((id) => engine.containers.get(id) ?? []) : undefined;
+    const containers = engine && !engine.error ? appContainers(name).flatMap(({ proc, id }) => (engine.containers.has(id) ? [{ ...engine.containers.get(id)!, proc }] : [])) : undefined;
     const answerTarget = facts.derived || Object.keys(settings).length ? name : GLOBAL;
     const context = planContext(facts, tryResolve(settings, global).config, host);
     const component = facts.scheduler === 'k3s' ? k3sComponent(name) : undefined;

@@ -1,5 +1,5 @@
 // Pure: network-host:check's reasoning. Who listens on the host, what a probe from the app's container saw, and the fix.
-import { PHASES, type Config } from './properties';
+import { PHASES, selectsProcess, type Config } from './properties';
 
 export type Listener = 'all' | 'bridge' | 'loopback' | 'other' | 'none';
 export type Probe = 'connected' | 'noresolve' | 'refused' | 'timeout' | 'notool' | 'noimage' | 'error';
@@ -150,6 +150,9 @@ export function probePhase(config: Config): ProbePhase {
 /** probeDescription is the check's Probe line: which container the probe stands for. */
 export function probeDescription(config: Config): string {
   const phase = probePhase(config);
+  if (phase === 'deploy' && !selectsProcess(config, 'web')) {
+    return `a container with ${config.processes[0]}'s deploy-phase arguments (what its deployed containers get; web gets none, processes being ${config.processes.join(',')})`;
+  }
   if (phase === 'deploy') return "a container with web's deploy-phase arguments (what the deployed web containers get)";
   if (phase === 'run') return 'a container with the run-phase arguments (what dokku run gets; the deploy phase is not selected)';
   return `a container without network-host arguments (${config.mode === 'off' ? 'the mode is off' : 'neither the deploy nor the run phase is selected'})`;

@@ -199,20 +199,24 @@ export async function snapshot(wanted: Wanted = {}): Promise<Snapshot> {
   return { host, engine };
 }
 
-/** appContainerIds reads the container IDs the docker-local scheduler records ($DOKKU_ROOT/APP/CONTAINER.<proc>.<n>). */
-export function appContainerIds(app: string, proc?: string): string[] {
+/** appContainers reads the containers the docker-local scheduler records ($DOKKU_ROOT/APP/CONTAINER.<proc>.<n>), with their process type. */
+export function appContainers(app: string, proc?: string): { proc: string; id: string }[] {
   const dir = join(dokkuRoot(), app);
   return listDir(dir)
     .filter((name) => name.startsWith(proc ? `CONTAINER.${proc}.` : 'CONTAINER.'))
     .map((name) => {
+      const type = name.slice('CONTAINER.'.length, name.lastIndexOf('.'));
       try {
-        return readFileSync(join(dir, name), 'utf8').trim();
+        return { proc: type, id: readFileSync(join(dir, name), 'utf8').trim() };
       } catch {
-        return '';
+        return { proc: type, id: '' };
       }
     })
-    .filter((id) => /^[0-9a-f]{12,64}$/.test(id));
+    .filter(({ id }) => /^[0-9a-f]{12,64}$/.test(id));
 }
+
+/** appContainerIds are the IDs of appContainers. */
+export const appContainerIds = (app: string, proc?: string): string[] => appContainers(app, proc).map(({ id }) => id);
 
 /** isDeployed asks ps:report, which knows Dokku's own notion of "deployed" (scheduler-aware, cached). */
 export async function isDeployed(app: string): Promise<boolean> {

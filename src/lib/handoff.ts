@@ -8,7 +8,7 @@ import { containerState } from './docker';
 import { docker } from './exec';
 import { stopTimeout } from './gather';
 import { info1, warn } from './log';
-import { deploysOnHost, tryResolve, GLOBAL } from './properties';
+import { tryResolve, webOnHost, GLOBAL } from './properties';
 import { dataDir, dokkuRoot, listDir, readSettings, readText, removePath, targetDataDir, writeFileAtomic } from './store';
 
 const handoffDir = (app: string): string => join(targetDataDir(app), 'handoff');
@@ -16,7 +16,8 @@ const handoffDir = (app: string): string => join(targetDataDir(app), 'handoff');
 /** triggerPostContainerCreate: `post-container-create app CID APP PHASE [PROC]` (plugins/scheduler-docker-local). */
 export async function triggerPostContainerCreate(kind: string, cid: string, app: string, phase: string, proc?: string): Promise<void> {
   if (kind !== 'app' || phase !== 'deploy' || proc !== 'web' || !cid || !app) return;
-  if (!deploysOnHost(tryResolve(readSettings(app), readSettings(GLOBAL)).config)) return;
+  // a web outside `processes` stays on the bridge: Dokku's zero-downtime deploy needs no hand-off
+  if (!webOnHost(tryResolve(readSettings(app), readSettings(GLOBAL)).config)) return;
   const created = await containerState(cid);
   if (!created?.dyno) return;
   const old = readText(join(dokkuRoot(), app, `CONTAINER.${created.dyno}`))?.trim();

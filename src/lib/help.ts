@@ -12,11 +12,11 @@ export interface CommandHelp {
 export const COMMANDS: CommandHelp[] = [
   { name: 'check', args: '<app> [--port PORT]... [--format stdout|json]', description: 'Diagnose whether the app reaches host services on the given ports, with the fix' },
   { name: 'disable', args: '<app> [--no-rebuild]', description: 'Turn host access off for the app (overrides a global mode)' },
-  { name: 'enable', args: '<app> [--phases P] [--no-rebuild]', description: 'Give the app host networking (--network=host)' },
-  { name: 'gateway', args: '<app> [--phases P] [--alias NAME]... [--ip IP] [--no-rebuild]', description: 'Give the app a host-gateway entry (--add-host=host.docker.internal:host-gateway)' },
+  { name: 'enable', args: '<app> [--phases P] [--process PROC]... [--no-rebuild]', description: 'Give the app host networking (--network=host)' },
+  { name: 'gateway', args: '<app> [--phases P] [--process PROC]... [--alias NAME]... [--ip IP] [--no-rebuild]', description: 'Give the app a host-gateway entry (--add-host=host.docker.internal:host-gateway)' },
   { name: 'help', args: '', description: 'Show this help' },
   { name: 'report', args: '[<app>|--global] [--format stdout|json] [--network-host-<key>]', description: 'Show the settings, the arguments of each phase, where they apply and the containers' },
-  { name: 'set', args: '<app>|--global <key> [<value>]', description: 'Set or unset one property: mode, phases, gateway-aliases, gateway-ip, k3s-node' },
+  { name: 'set', args: '<app>|--global <key> [<value>]', description: 'Set or unset one property: mode, phases, processes, gateway-aliases, gateway-ip, k3s-node' },
 ];
 
 /** commandLines are the `    plugin:cmd <args>, description` lines of `dokku help --all` (the 4-space indent feeds bash completion). */

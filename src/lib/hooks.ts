@@ -33,7 +33,7 @@ async function dockerArgs(phase: Phase, args: string[]): Promise<void> {
   const config = resolved.config;
   const target = ownTarget(app);
   const { host, engine } = await snapshot({ apps: target === GLOBAL ? [] : [app], bridge: config.mode !== 'off', vhost: [app] });
-  const context = { ...planContext(host.apps.get(app), config, host), builder: phase === 'build' ? args[1] : undefined, proc: args[3] };
+  const context = { ...planContext(host.apps.get(app), config, host), builder: phase === 'build' ? args[1] : undefined, proc: args[3] || undefined };
   if (phase === 'build' && needsBridgeAddress(config) && !context.bridgeAddress) {
     throw new PluginError(
       `Unable to find the address host-gateway resolves to for the build of ${app} (${host.bridge?.error ?? 'Docker did not say'}): check that Docker runs, or set the address with dokku network-host:set ${app} gateway-ip <ip>`,

@@ -29,6 +29,8 @@ export interface PodNetworking {
   address?: string;
   /** the node the pods are pinned to (kubernetes.io/hostname); undefined = no pin */
   node?: string;
+  /** the processes whose Deployments are patched (app.kubernetes.io/name=<process>); undefined = every one */
+  processes?: string[];
 }
 
 // The kustomization file names kustomize recognises, in the order Dokku looks for them (konfig.RecognizedKustomizationFileNames).
@@ -65,6 +67,9 @@ function check(input: PodNetworking): void {
   if (!APP_NAME.test(input.app) || !LABEL_VALUE.test(input.app)) throw new Error(`App name ${JSON.stringify(input.app)} cannot be used as a Kubernetes label value`);
   if (input.mode !== 'host' && input.mode !== 'gateway') throw new Error(`Mode must be host or gateway, got ${JSON.stringify(input.mode)}`);
   if (input.node !== undefined && !LABEL_VALUE.test(input.node)) throw new Error(`Node name ${JSON.stringify(input.node)} is not a valid kubernetes.io/hostname label value`);
+  for (const proc of input.processes ?? []) {
+    if (!LABEL_VALUE.test(proc)) throw new Error(`Process type ${JSON.stringify(proc)} cannot be used as a Kubernetes label value`);
+  }
   if (input.mode === 'gateway') {
     // No address: the pods still get HOST_IP, only the host entries are left out (the plan says so).
     if (input.address !== undefined && isIP(input.address) === 0) {
@@ -104,19 +109,30 @@ function podPatch(kind: Kind, input: PodNetworking): Record<string, unknown> {
 // append to a list that is absent, and a strategic-merge patch needs each container's name. The value comes from a
 // local-config ConfigMap, which kustomize drops from its output. (Replacements copy a scalar without its quotes, so only
 // values that stay strings unquoted go this way: not the toleration's "true", for one.)
-function hostIPReplacement(app: string): Record<string, unknown> {
+function hostIPReplacement(input: PodNetworking): Record<string, unknown> {
   return {
     source: { kind: 'ConfigMap', name: VALUES, fieldPath: 'data.hostIPField' },
-    targets: (Object.keys(KINDS) as Kind[]).map((kind) => ({
-      select: { kind, labelSelector: KINDS[kind].selector(app) },
+    targets: selectors(input).map(({ kind, labelSelector }) => ({
+      select: { kind, labelSelector },
       fieldPaths: [`${KINDS[kind].podSpec}.containers.*.env.[name=HOST_IP].valueFrom.fieldRef.fieldPath`],
       options: { create: true },
     })),
   };
 }
 
+/**
+ * selectors are the objects the component patches: the app's Deployments, or with `processes` only those processes'
+ * (one selector each: the chart's Deployment of a process carries app.kubernetes.io/name=<process>), and its CronJobs.
+ */
+function selectors(input: PodNetworking): { kind: Kind; labelSelector: string }[] {
+  const deployments = input.processes?.length
+    ? input.processes.map((proc) => `${KINDS.Deployment.selector(input.app)},app.kubernetes.io/name=${proc}`)
+    : [KINDS.Deployment.selector(input.app)];
+  return [...deployments.map((labelSelector) => ({ kind: 'Deployment' as Kind, labelSelector })), { kind: 'CronJob', labelSelector: KINDS.CronJob.selector(input.app) }];
+}
+
 const header = (input: PodNetworking): string =>
-  `# Written by the dokku network-host plugin (app ${input.app}, mode ${input.mode}); rewritten on every change.\n`;
+  `# Written by the dokku network-host plugin (app ${input.app}, mode ${input.mode}${input.processes?.length ? `, processes ${input.processes.join(',')}` : ''}); rewritten on every change.\n`;
 
 /** componentFiles returns the component: path inside COMPONENT/ → file text. Throws on input Kubernetes would reject. */
 export function componentFiles(input: PodNetworking): Record<string, string> {
@@ -125,11 +141,11 @@ export function componentFiles(input: PodNetworking): Record<string, string> {
   const gateway = input.mode === 'gateway';
   const kustomization: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' };
   if (gateway) kustomization.resources = ['values.yaml'];
-  kustomization.patches = kinds.map((kind) => ({
+  kustomization.patches = selectors(input).map(({ kind, labelSelector }) => ({
     path: KINDS[kind].patch,
-    target: { group: KINDS[kind].group, version: KINDS[kind].version, kind, labelSelector: KINDS[kind].selector(input.app) },
+    target: { group: KINDS[kind].group, version: KINDS[kind].version, kind, labelSelector },
   }));
-  if (gateway) kustomization.replacements = [hostIPReplacement(input.app)];
+  if (gateway) kustomization.replacements = [hostIPReplacement(input)];
 
   const files: Record<string, string> = { 'kustomization.yaml': header(input) + stringify(kustomization) };
   for (const kind of kinds) files[KINDS[kind].patch] = header(input) + stringify(podPatch(kind, input));

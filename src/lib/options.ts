@@ -1,6 +1,6 @@
 // Pure: what an entry of Dokku's docker-options store means for networking, in any spelling the user typed.
 import { parse, quote } from 'shell-quote';
-import type { Config, Mode, Phase } from './properties';
+import { selectsProcess, type Config, type Mode, type Phase } from './properties';
 
 /**
  * shellWords splits a stored docker-options entry into words. Dokku stores entries shell-quoted and splits them with a
@@ -104,3 +104,22 @@ export const scopedOptions = (options: DockerOptions, phases: readonly Phase[]):
 /** removeCommand is the docker-options:remove command for one entry, quoted so that it can be pasted. */
 export const removeCommand = (app: string, { scope, phase, option }: ScopedOption): string =>
   `dokku docker-options:remove ${scope === DEFAULT_SCOPE ? '' : `--process ${scope} `}${app} ${phase} ${shellQuote(option)}`;
+
+/**
+ * relevantOptions are the entries that reach the containers the plugin gives its arguments to, in the configured phases.
+ * A process scope reaches only that process type's deploy containers (plugins/docker-options/triggers.go,
+ * TriggerDockerArgsProcessDeploy), so with `processes` the scopes of the other types are no concern.
+ */
+export const relevantOptions = (options: DockerOptions, config: Config): ScopedOption[] =>
+  scopedOptions(options, config.phases).filter((e) => e.scope === DEFAULT_SCOPE || e.phase !== 'deploy' || selectsProcess(config, e.scope));
+
+/**
+ * adoptableEntry: the plugin gives what this entry did to every container it reaches, so it can be removed. A default
+ * deploy entry reaches every process type, so with `processes` the plugin does not give it to all of them: it stays, as
+ * does the deploy entry of a process type that is not selected.
+ */
+export const adoptableEntry = (entry: ScopedOption, config: Config): boolean => {
+  if (!adoptable(entry.option, config)) return false;
+  if (entry.phase !== 'deploy') return true;
+  return entry.scope === DEFAULT_SCOPE ? config.processes.length === 0 : selectsProcess(config, entry.scope);
+};

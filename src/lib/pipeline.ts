@@ -2,9 +2,9 @@
 // (enable, gateway, disable, :set, --global) and lifecycle hooks (clone, rename, the deploy preflight) all go through
 // here, so each of them gets the same refusals and the same adoption.
 import { proxyRoutes, webPort, type AppFacts, type HostFacts } from './model';
-import { adoptable, scopedOptions, type ScopedOption } from './options';
+import { adoptableEntry, scopedOptions, type ScopedOption } from './options';
 import { planPhase, type PlanContext } from './plan';
-import { ANY_NODE, deploysOnHost, GLOBAL, KEYS, PHASES, SERVER_NODE, tryResolve, usesHostNetwork, type Config, type Key, type Settings } from './properties';
+import { ANY_NODE, deploysOnHost, GLOBAL, KEYS, PHASES, selectsProcess, SERVER_NODE, tryResolve, usesHostNetwork, webOnHost, type Config, type Key, type Settings } from './properties';
 import { caddyLabels, proxyKind, proxyNote, traefikLabels } from './proxies';
 import { exposureWarning, hostModeFindings } from './safety';
 import type { PodNetworking } from './k3s';
@@ -55,14 +55,18 @@ function configsWith(host: HostFacts, overrides: Map<string, Settings>): Map<str
 
 /** effect is what Docker receives for an app, phase by phase: two configurations with the same effect need no rebuild. */
 const effect = (config: Config | undefined): string =>
-  JSON.stringify(PHASES.map((phase) => (config ? planPhase(config, phase, { proc: 'web', bridgeAddress: 'bridge' }).args : 'invalid')));
+  JSON.stringify([
+    ...PHASES.map((phase) => (config ? planPhase(config, phase, { proc: 'web', bridgeAddress: 'bridge' }).args : 'invalid')),
+    // which process types' deploy containers get them (app.json tasks get them whatever `processes` says)
+    config && planPhase(config, 'deploy').args.length ? config.processes : [],
+  ]);
 
 /** proxyLabelsFor are the deploy labels a host-mode web container needs for its proxy (caddy: docs/proxies.md). */
 export function proxyLabelsFor(facts: AppFacts, config: Config | undefined, host: HostFacts): string[] {
   // Only where caddy-vhosts emits a site: a lone caddy.* label would be read as a global option and stop caddy for
   // every app (caddy-docker-proxy's global options, as Dokku's compose.yml.sigil sets its own).
   const port = proxyRoutes(facts.ports, facts.vhost).caddy;
-  if (!deploysOnHost(config) || facts.proxyType !== 'caddy' || !facts.proxyEnabled || port === undefined || !host.bridge?.address) return [];
+  if (!webOnHost(config) || facts.proxyType !== 'caddy' || !facts.proxyEnabled || port === undefined || !host.bridge?.address) return [];
   return caddyLabels(host.bridge.address, port);
 }
 
@@ -75,7 +79,7 @@ export const planContext = (facts: AppFacts | undefined, config: Config | undefi
 /** labelEdit keeps traefik's labels store in step for one app, never touching a label the user wrote. */
 function labelEdit(facts: AppFacts, config: Config | undefined, host: HostFacts, warnings: string[]): LabelEdit | undefined {
   const wanted =
-    deploysOnHost(config) && facts.proxyType === 'traefik' && facts.proxyEnabled && host.bridge?.address
+    webOnHost(config) && facts.proxyType === 'traefik' && facts.proxyEnabled && host.bridge?.address
       ? traefikLabels(facts.app, host.bridge.address, proxyRoutes(facts.ports, facts.vhost))
       : {};
   const own: Record<string, string> = {};
@@ -105,7 +109,8 @@ export function k3sNetworking(facts: AppFacts, config: Config | undefined, host:
   } else if (config.node !== ANY_NODE) {
     node = config.node;
   }
-  if (config.mode === 'host') return { app: facts.app, mode: 'host', aliases: [], node };
+  const processes = config.processes.length ? config.processes : undefined;
+  if (config.mode === 'host') return { app: facts.app, mode: 'host', aliases: [], node, processes };
   let address: string | undefined;
   if (config.ip !== 'host-gateway') address = config.ip;
   else if (config.node === SERVER_NODE) address = host.k3s?.serverAddress;
@@ -114,7 +119,7 @@ export function k3sNetworking(facts: AppFacts, config: Config | undefined, host:
       `Kubernetes has no host-gateway: ${facts.app}'s pods get HOST_IP (the address of the node they run on) but no ${config.aliases.join(', ')} entry. Fix: dokku network-host:set ${facts.app} gateway-ip <address>`,
     );
   }
-  return { app: facts.app, mode: 'gateway', aliases: config.aliases, address, node };
+  return { app: facts.app, mode: 'gateway', aliases: config.aliases, address, node, processes };
 }
 
 /** k3sFindings: a host-mode pod holds its ports on its node, so more replicas than eligible nodes never schedule. */
@@ -123,6 +128,8 @@ function k3sFindings(facts: AppFacts, config: Config, host: HostFacts, errors: s
   const pinned = config.node !== ANY_NODE;
   const nodes = host.k3s?.nodes;
   for (const [proc, count] of Object.entries(facts.scale)) {
+    // the component patches only the selected processes' Deployments
+    if (!selectsProcess(config, proc)) continue;
     if (count > 1 && pinned) {
       errors.push(`${facts.app} runs ${count} ${proc} pods pinned to one node; with host networking they would all bind the same ports there. Fix: dokku ps:scale ${facts.app} ${proc}=1`);
     } else if (nodes !== undefined && count > nodes) {
@@ -152,6 +159,13 @@ function notesFor(facts: AppFacts, config: Config, host: HostFacts, warnings: st
     warnings.push(`${facts.app} is on the k3s scheduler: dokku run starts a Kubernetes Job that Dokku builds without its Kustomize step, so one-off runs get no ${config.mode === 'host' ? 'host networking' : 'host entries'}`);
   }
   if (!deploysOnHost(config)) return;
+  if (!webOnHost(config)) {
+    warnings.push(
+      `Only ${config.processes.join(', ')} of ${facts.app} get${config.processes.length > 1 ? '' : 's'} host networking at deploys: web keeps Dokku's zero-downtime deploys, its scale and its proxy. ` +
+        `Any port ${config.processes.length > 1 ? 'they bind' : 'it binds'} is open on this host's interfaces unless a firewall blocks it`,
+    );
+    return;
+  }
   if (facts.scheduler !== 'k3s') {
     const kind = proxyKind(facts.proxyType);
     if (kind === 'label') warnings.push(`Proxy: ${proxyNote(facts.proxyType, webPort(facts), host.bridge?.address)}`);
@@ -192,7 +206,7 @@ export function planSettings({ target, values, unset = [] }: SettingsChange, hos
     errors.push(...findings.errors.map((e) => (target === GLOBAL ? `${app}: ${e}` : e)));
     plan.warnings.push(...findings.warnings);
     notesFor(facts, config, host, plan.warnings);
-    for (const entry of scopedOptions(facts.options, config.phases).filter((e) => adoptable(e.option, config))) plan.adoptions.push({ app, entry });
+    for (const entry of scopedOptions(facts.options, config.phases).filter((e) => adoptableEntry(e, config))) plan.adoptions.push({ app, entry });
     const edit = labelEdit(facts, config, host, plan.warnings);
     if (edit) plan.labels.push(edit);
     if (facts.scheduler === 'k3s') plan.k3s.push({ app, networking: k3sNetworking(facts, config, host, plan.warnings) });
@@ -225,7 +239,7 @@ export function planPreflight(app: string, phase: 'deploy' | 'run', host: HostFa
   plan.warnings.push(...findings.warnings);
   // The documented recipe added after enable (or left by an interrupted one) would reach Docker next to the plugin's
   // own argument ("network host is specified multiple times"): adopted here as on every write.
-  for (const entry of scopedOptions(facts.options, scoped.phases).filter((e) => adoptable(e.option, scoped))) plan.adoptions.push({ app, entry });
+  for (const entry of scopedOptions(facts.options, scoped.phases).filter((e) => adoptableEntry(e, scoped))) plan.adoptions.push({ app, entry });
   if (phase === 'deploy') {
     const edit = labelEdit(facts, config, host, plan.warnings);
     if (edit) plan.labels.push(edit);

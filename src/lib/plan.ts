@@ -1,6 +1,6 @@
 // Pure: which Docker arguments each phase gets, per mode, builder and proxy; and the files the sh trigger entry prints
 // them from (docs/derived-arguments.md).
-import { HOST_GATEWAY, type Config, type Phase } from './properties';
+import { HOST_GATEWAY, selectsProcess, type Config, type Phase } from './properties';
 
 export interface PhasePlan {
   args: string[];
@@ -28,7 +28,10 @@ export interface PlanContext {
   builder?: string;
   /** bridgeAddress is what host-gateway resolves to, used instead of it in builds (BuildKit cannot always resolve it). */
   bridgeAddress?: string;
-  /** proc is the process type of a deploy container; web containers may get proxy labels. */
+  /**
+   * proc is the process type of a deploy container (docker-args-process-deploy's fourth argument): only the selected
+   * ones get the arguments, and web containers may get proxy labels; undefined for app.json tasks, which follow phases.
+   */
   proc?: string;
   /** proxyLabels are the labels a host-mode web container needs for its proxy (caddy: see proxies.ts). */
   proxyLabels?: string[];
@@ -48,6 +51,7 @@ export const needsBridgeAddress = (config: Config): boolean =>
 export function planPhase(config: Config, phase: Phase, context: PlanContext = {}): PhasePlan {
   if (config.mode === 'off' || !config.phases.includes(phase)) return { args: [] };
   if (phase === 'deploy') {
+    if (context.proc !== undefined && !selectsProcess(config, context.proc)) return { args: [] };
     const labels = config.mode === 'host' && context.proc === 'web' ? (context.proxyLabels ?? []) : [];
     return { args: [...(config.mode === 'host' ? HOST_ARGS : gatewayArgs(config.aliases, config.ip)), ...labels] };
   }
@@ -78,7 +82,7 @@ export interface DerivedFile {
 }
 
 export interface DerivedSet {
-  /** files by name: deploy, deploy.web, run, build.<builder>. */
+  /** files by name: deploy, deploy.web, deploy.<process>, deploy-others, run, build.<builder>. */
   files: Record<string, DerivedFile>;
   /** usesBridge tells whether a build answer holds the bridge address, which a daemon restart can change. */
   usesBridge: boolean;
@@ -86,13 +90,20 @@ export interface DerivedSet {
 
 const derived = (plan: PhasePlan): DerivedFile => ({ stdout: triggerOutput(plan.args), warnings: plan.warning ? [plan.warning] : [] });
 
+/** DEPLOY_OTHERS answers the deploy containers of a process type that has no `deploy.<process>` file. */
+export const DEPLOY_OTHERS = 'deploy-others';
+
 /** deriveArguments is every answer the docker-args triggers can give for one configuration, from the one planner. */
 export function deriveArguments(config: Config, context: Omit<PlanContext, 'builder' | 'proc'>): DerivedSet {
   const files: Record<string, DerivedFile> = {
     deploy: derived(planPhase(config, 'deploy', context)),
     'deploy.web': derived(planPhase(config, 'deploy', { ...context, proc: 'web' })),
+    // Every process type without a file of its own: with `processes` those are the ones not selected (no arguments);
+    // without, every type but web, which gets what an app.json task gets.
+    [DEPLOY_OTHERS]: config.processes.length ? derived({ args: [] }) : derived(planPhase(config, 'deploy', context)),
     run: derived(planPhase(config, 'run', context)),
   };
+  for (const proc of config.processes) files[`deploy.${proc}`] = derived(planPhase(config, 'deploy', { ...context, proc }));
   for (const builder of BUILDERS) {
     // Without the bridge address a gateway build has no answer here: the trigger then asks Docker itself at build time.
     if (needsBridgeAddress(config) && !context.bridgeAddress && BUILDER_SUPPORT[builder]!.gateway) continue;

@@ -7,7 +7,7 @@ export const PLUGIN = 'network-host';
 export const GLOBAL = '--global';
 export const MODES = ['host', 'gateway', 'off'] as const;
 export const PHASES = ['build', 'deploy', 'run'] as const;
-export const KEYS = ['mode', 'phases', 'gateway-aliases', 'gateway-ip', 'k3s-node'] as const;
+export const KEYS = ['mode', 'phases', 'processes', 'gateway-aliases', 'gateway-ip', 'k3s-node'] as const;
 export const HOST_GATEWAY = 'host-gateway';
 export const DEFAULT_ALIAS = 'host.docker.internal';
 /** k3s-node keywords: the node Dokku itself runs on (the default), or no pin at all. */
@@ -23,6 +23,8 @@ export type Settings = Partial<Record<Key, string>>;
 export interface Config {
   mode: Mode;
   phases: Phase[];
+  /** processes are the process types whose deploy containers get the arguments; empty = every process type. */
+  processes: string[];
   aliases: string[];
   ip: string;
   node: string;
@@ -42,6 +44,20 @@ export function parsePhases(text: string): Phase[] {
   const phase = oneOf(PHASES, 'Phase(s)');
   const chosen = new Set(text.split(',').map((item) => phase(item.trim())));
   return PHASES.filter((p) => chosen.has(p));
+}
+
+// A Procfile process type (plugins/ps/functions.go processesInProcfile lists them with procfile-util), limited to what
+// is also a Kubernetes label value (the k3s chart labels each Deployment app.kubernetes.io/name=<process>) and a safe
+// name for the answer file deploy.<process> (docs/derived-arguments.md).
+const PROCESS = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
+
+/** parseProcesses reads a comma list (or one per line) of process types, in sorted order; empty means every type. */
+export function parseProcesses(text: string): string[] {
+  const items = text.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== '');
+  for (const item of items) {
+    if (!PROCESS.test(item)) throw new Error(`Process type ${JSON.stringify(item)} is not valid (letters, digits, hyphens and underscores, as in a Procfile)`);
+  }
+  return [...new Set(items)].sort();
 }
 
 // RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; nothing that could be read as a flag.
@@ -75,17 +91,19 @@ export function parseNode(text: string): string {
 const PARSERS = {
   mode: parseMode,
   phases: parsePhases,
+  processes: parseProcesses,
   'gateway-aliases': parseAliases,
   'gateway-ip': parseGatewayIp,
   'k3s-node': parseNode,
 } satisfies Record<Key, (text: string) => Config[keyof Config]>;
 
-const FIELDS = { mode: 'mode', phases: 'phases', 'gateway-aliases': 'aliases', 'gateway-ip': 'ip', 'k3s-node': 'node' } as const satisfies Record<Key, keyof Config>;
+const FIELDS = { mode: 'mode', phases: 'phases', processes: 'processes', 'gateway-aliases': 'aliases', 'gateway-ip': 'ip', 'k3s-node': 'node' } as const satisfies Record<Key, keyof Config>;
 
 /** DEFAULTS are the built-in values, in stored form. */
 export const DEFAULTS: Record<Key, string> = {
   mode: 'off',
   phases: PHASES.join(','),
+  processes: '',
   'gateway-aliases': DEFAULT_ALIAS,
   'gateway-ip': HOST_GATEWAY,
   'k3s-node': SERVER_NODE,
@@ -165,8 +183,18 @@ export function tryResolve(app: Settings, global: Settings): Resolved {
   }
 }
 
-/** deploysOnHost tells whether an app's containers share the host's network when they deploy (their ports are host ports). */
-export const deploysOnHost = (config: Config | undefined): boolean => config?.mode === 'host' && config.phases.includes('deploy');
+/** selectsProcess tells whether a process type's deploy containers get the arguments (`processes`, empty = every type). */
+export const selectsProcess = (config: Pick<Config, 'processes'>, proc: string): boolean => config.processes.length === 0 || config.processes.includes(proc);
+
+/**
+ * deploysOnHost tells whether an app's deploy containers share the host's network (their ports are host ports): those of
+ * the process type given, or of any process type.
+ */
+export const deploysOnHost = (config: Config | undefined, proc?: string): boolean =>
+  config?.mode === 'host' && config.phases.includes('deploy') && (proc === undefined || selectsProcess(config, proc));
+
+/** webOnHost: the app's web containers deploy with host networking (its port, scale, proxy and redeploys are concerned). */
+export const webOnHost = (config: Config | undefined): boolean => deploysOnHost(config, 'web');
 
 /** usesHostNetwork tells whether any container of the app (build, deploy or run) gets the host's network. */
 export const usesHostNetwork = (config: Config | undefined): boolean => config?.mode === 'host' && config.phases.length > 0;

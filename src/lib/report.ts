@@ -4,13 +4,15 @@ import { PluginError } from './errors';
 import type { InstalledComponent } from './k3s-files';
 import { webPort, type AppFacts } from './model';
 import { buildersWithout, planPhase, type PlanContext } from './plan';
-import { deploysOnHost, DEFAULTS, KEYS, PLUGIN, showValue, tryResolve, type Config, type Settings } from './properties';
+import { deploysOnHost, DEFAULTS, KEYS, PLUGIN, showValue, tryResolve, webOnHost, type Config, type Settings } from './properties';
 import { proxyNote } from './proxies';
 
 export interface ContainerNetwork {
   networkMode: string;
   extraHosts: string[];
   running: boolean;
+  /** proc is the container's process type (CONTAINER.<proc>.<n>), when known. */
+  proc?: string;
 }
 
 export type ReportFlags = Record<string, string>;
@@ -36,12 +38,16 @@ export const globalReportFlags = (global: Settings, bridgeAddress: string): Repo
  * containerStatus compares the app's running containers with the deploy arguments it should have: a container created
  * before the last change (no rebuild yet) shows as drift.
  */
-export function containerStatus(app: string, deployArgs: string[], containers: ContainerNetwork[]): string {
+export function containerStatus(app: string, deployArgs: string[] | ((proc: string | undefined) => string[]), containers: ContainerNetwork[]): string {
   const running = containers.filter((c) => c.running);
   if (running.length === 0) return 'not running';
-  const wantHost = deployArgs.includes('--network=host');
-  const wantHosts = deployArgs.filter((a) => a.startsWith('--add-host=')).map((a) => a.slice('--add-host='.length));
-  const matches = (c: ContainerNetwork): boolean => (c.networkMode === 'host') === wantHost && wantHosts.every((entry) => c.extraHosts.includes(entry));
+  // the arguments of each container's own process type (`processes`)
+  const argsOf = (c: ContainerNetwork): string[] => (typeof deployArgs === 'function' ? deployArgs(c.proc) : deployArgs);
+  const matches = (c: ContainerNetwork): boolean => {
+    const args = argsOf(c);
+    const wantHosts = args.filter((a) => a.startsWith('--add-host=')).map((a) => a.slice('--add-host='.length));
+    return (c.networkMode === 'host') === args.includes('--network=host') && wantHosts.every((entry) => c.extraHosts.includes(entry));
+  };
   const stale = running.filter((c) => !matches(c)).length;
   return stale === 0 ? 'in sync' : `${stale} of ${running.length} running, created before the last change: run dokku ps:rebuild ${app}`;
 }
@@ -49,9 +55,15 @@ export function containerStatus(app: string, deployArgs: string[], containers: C
 /** redeploys says what a redeploy of the app really does. */
 export function redeploys(config: Config, facts: Pick<AppFacts, 'checksDisabled' | 'scheduler'>): string {
   if (config.mode === 'off') return "Dokku's own (network-host changes nothing)";
-  if (facts.scheduler === 'k3s') return deploysOnHost(config) ? 'Recreate: the old pod stops before the new one starts (both cannot hold the port)' : "Kubernetes' rolling update";
-  if (facts.checksDisabled) return 'stop-then-start: checks are disabled, so Dokku stops the old container first (an outage while the new one starts)';
-  if (!deploysOnHost(config)) return 'zero downtime: the new container is checked while the old one serves';
+  // `processes` without web: web keeps Dokku's own redeploys, and so the line says
+  const only = deploysOnHost(config) && !webOnHost(config) ? ` (web is not in host mode; host mode for ${config.processes.join(', ')})` : '';
+  if (facts.scheduler === 'k3s') {
+    if (!deploysOnHost(config)) return "Kubernetes' rolling update";
+    if (only) return `Kubernetes' rolling update for web${only}: Recreate for ${config.processes.join(', ')}, whose old pod stops before the new one starts`;
+    return 'Recreate: the old pod stops before the new one starts (both cannot hold the port)';
+  }
+  if (facts.checksDisabled) return `stop-then-start: checks are disabled, so Dokku stops the old container first (an outage while the new one starts)${only}`;
+  if (!webOnHost(config)) return `zero downtime: the new container is checked while the old one serves${only}`;
   return 'host-mode hand-off: the old web container stops right before its replacement starts (both cannot bind the port), an outage while the replacement boots and passes its checks; it starts again if the replacement fails';
 }
 
@@ -74,6 +86,17 @@ export function k3sComponentPlace(scheduler: string, component: InstalledCompone
   if (scheduler !== 'k3s') return '';
   if (component === undefined) return 'not installed';
   return component.minimal ? `persistent root ${component.root}` : `the app's kustomization ${component.kustomization}`;
+}
+
+/**
+ * processDeployArgs are the deploy arguments per process type (web, the app's scaled types and the selected ones), then
+ * what every other process type gets: `web: none; worker: --network=host; others: none`.
+ */
+export function processDeployArgs(config: Config, facts: Pick<AppFacts, 'scale'> | undefined, context: PlanContext): string {
+  const procs = ['web', ...[...new Set([...Object.keys(facts?.scale ?? {}), ...config.processes])].filter((p) => p !== 'web').sort()];
+  const shown = (args: string[]): string => args.join(' ') || 'none';
+  const others = config.processes.length ? [] : planPhase(config, 'deploy', { ...context, proc: undefined }).args;
+  return [...procs.map((proc) => `${proc}: ${shown(planPhase(config, 'deploy', { ...context, proc }).args)}`), `others: ${shown(others)}`].join('; ');
 }
 
 export interface AppReportInput {
@@ -121,8 +144,14 @@ export function appReportFlags({ app, settings, global, facts, context, containe
   flags[flag('redeploys')] = config && facts ? redeploys(config, facts) : config ? redeploys(config, { checksDisabled: false, scheduler }) : '';
   // the port maps the rules use: Dokku's, as its ports-get answers them (model.ts portMaps)
   flags[flag('ports')] = facts ? facts.ports.map((m) => `${m.scheme}:${m.host}:${m.container}`).join(' ') : '';
-  flags[flag('proxy')] = deploysOnHost(config) && facts && scheduler !== 'k3s' ? proxyNote(facts.proxyType, webPort(facts), context.bridgeAddress) : '';
-  flags[flag('containers')] = config && containers ? containerStatus(app, planPhase(config, 'deploy', { proc: 'web' }).args, containers) : '';
+  flags[flag('proxy')] =
+    !facts || scheduler === 'k3s' || !deploysOnHost(config)
+      ? ''
+      : webOnHost(config)
+        ? proxyNote(facts.proxyType, webPort(facts), context.bridgeAddress)
+        : `web is not in host mode: ${facts.proxyType} reaches it as it would without the plugin`;
+  flags[flag('process-deploy-args')] = config ? processDeployArgs(config, facts, context) : '';
+  flags[flag('containers')] = config && containers ? containerStatus(app, (proc) => planPhase(config, 'deploy', { proc }).args, containers) : '';
   flags[flag('k3s-component')] = facts ? k3sComponentPlace(scheduler, k3sComponent) : '';
   flags[flag('trigger-answers')] = answers ?? '';
   flags[flag('warnings')] = warnings.join('; ');

@@ -3,8 +3,8 @@
 import { classifyListener } from './diagnose';
 import { hostWideBreakers, proxyKind, type ProxyKind } from './proxies';
 import { webPort, type AppFacts, type HostFacts } from './model';
-import { adoptable, optionFacts, removeCommand, scopedOptions, serviceLink, type ScopedOption } from './options';
-import { deploysOnHost, type Config } from './properties';
+import { adoptableEntry, optionFacts, relevantOptions, removeCommand, serviceLink, type ScopedOption } from './options';
+import { deploysOnHost, webOnHost, type Config } from './properties';
 
 export interface Findings {
   errors: string[];
@@ -21,7 +21,7 @@ export interface FindingsInput {
 
 function optionFindings(app: string, config: Config, entries: ScopedOption[], findings: Findings): void {
   for (const entry of entries) {
-    if (adoptable(entry.option, config)) continue;
+    if (adoptableEntry(entry, config)) continue;
     const facts = optionFacts(entry.option);
     const fix = `Fix: ${removeCommand(app, entry)}`;
     const which = `The ${entry.phase} option ${entry.option}${entry.scope === '_default_' ? '' : ` (process ${entry.scope})`}`;
@@ -53,8 +53,10 @@ export function hostModeFindings({ facts, config, host, configs }: FindingsInput
   const { app } = facts;
   if (config.mode !== 'host' || config.phases.length === 0) return findings;
   const deploys = deploysOnHost(config);
+  // web's port, scale, proxy and redeploys matter only when web itself is in host mode (`processes`).
+  const web = webOnHost(config);
 
-  if (deploys && host.dokkuInDocker) {
+  if (web && host.dokkuInDocker) {
     findings.errors.push(
       `Dokku runs inside a container here (the dokku/dokku image): its nginx reaches apps at 127.0.0.1 of that container, so a host-network app is unreachable. ` +
         `Fix: the host gateway reaches the Docker host: dokku network-host:gateway ${app}`,
@@ -82,18 +84,29 @@ export function hostModeFindings({ facts, config, host, configs }: FindingsInput
       }
     }
   }
-  optionFindings(app, config, scopedOptions(facts.options, config.phases), findings);
+  optionFindings(app, config, relevantOptions(facts.options, config), findings);
   if (!deploys) return findings;
 
   const port = webPort(facts);
   const scale = facts.scale.web ?? 1;
-  if (scale > 1) {
+  if (web && scale > 1) {
     findings.errors.push(`${app} runs ${scale} web containers; with host networking they would all bind port ${port ?? 'PORT'}. Fix: dokku ps:scale ${app} web=1`);
   }
-  if (port === undefined) return findings;
+  // Every other process type in host mode: its containers share the host's ports too (on k3s each pod has a node of
+  // its own, which the k3s checks count). Unlike web, whose PORT is fixed, most of them (queue workers) listen on
+  // nothing and scale fine: said, not refused.
+  if (facts.scheduler !== 'k3s') {
+    for (const [proc, count] of Object.entries(facts.scale)) {
+      if (proc === 'web' || count <= 1 || !deploysOnHost(config, proc)) continue;
+      findings.warnings.push(
+        `${app} runs ${count} ${proc} containers with host networking: they share the host's ports, so if ${proc} listens on a fixed port only one of them can bind it. Fix then: dokku ps:scale ${app} ${proc}=1`,
+      );
+    }
+  }
+  if (!web || port === undefined) return findings;
   for (const [other, otherConfig] of configs) {
     const otherFacts = host.apps.get(other);
-    if (other === app || !otherFacts || !deploysOnHost(otherConfig) || webPort(otherFacts) !== port) continue;
+    if (other === app || !otherFacts || !webOnHost(otherConfig) || webPort(otherFacts) !== port) continue;
     findings.errors.push(`Host-mode app ${other} already uses port ${port}. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`);
   }
   // the app's own running host-mode web container holds its port itself

@@ -81,10 +81,12 @@ print_answer() {
   printf '%s' "$out"
 }
 
-# docker_args KEY ARGS...: the precomputed answer of the app (its own, else the global one), or Node's.
+# docker_args KEY FALLBACK ARGS...: the precomputed answer of the app (its own, else the global one), or Node's. FALLBACK,
+# when given, is the answer to use when there is no file KEY (a process type without a deploy.<process> file).
 docker_args() {
   key=$1
-  shift
+  fallback=$2
+  shift 2
   app=$1
   valid_app "$app" || exit 0
   if [ -d "$data/$app/args" ]; then
@@ -96,6 +98,7 @@ docker_args() {
   else
     exit 0
   fi
+  if [ -n "$d" ] && [ -n "$fallback" ] && [ ! -f "$d/$key" ]; then key=$fallback; fi
   if [ -n "$d" ] && fresh "$d" "$app" && [ -f "$d/$key" ] && bridge_fresh "$d" "$key"; then
     print_answer "$d/$key"
     exit 0
@@ -108,11 +111,17 @@ docker_args() {
 
 # The docker-args triggers run for every container of every app: answer them before the rest of this file is read.
 case "$name" in
-  docker-args-process-build) docker_args "build.$2" "$@" ;;
+  docker-args-process-build) docker_args "build.$2" "" "$@" ;;
   docker-args-process-deploy)
-    if [ "$4" = web ]; then docker_args deploy.web "$@"; else docker_args deploy "$@"; fi
+    # `APP IMAGE_SOURCE_TYPE IMAGE_TAG [PROC_TYPE [CONTAINER_INDEX]]`: no process type for app.json tasks; a file per
+    # selected process type (and web), deploy-others for the rest (docs/derived-arguments.md).
+    case $4 in
+      '') docker_args deploy "" "$@" ;;
+      *[!A-Za-z0-9_-]*) docker_args deploy-others "" "$@" ;;
+      *) docker_args "deploy.$4" deploy-others "$@" ;;
+    esac
     ;;
-  docker-args-process-run) docker_args run "$@" ;;
+  docker-args-process-run) docker_args run "" "$@" ;;
 esac
 
 # mode_of APP: the app's mode, else the global mode, else off (only the stored value: Node validates it).
@@ -138,6 +147,19 @@ deploys_on_host() {
   fi
   case ",$p," in *,deploy,*) return 0 ;; esac
   return 1
+}
+
+# selects_web APP: the stored processes (the app's, else the global ones) are empty (every type) or list web:
+# selectsProcess of src/lib/properties.ts on the stored value.
+selects_web() {
+  f=$conf/$1/processes
+  [ -f "$f" ] || f=$conf/--global/processes
+  [ -f "$f" ] || return 0
+  p=
+  while IFS= read -r l || [ -n "$l" ]; do p=$p,$l; done <"$f"
+  case "$p," in *,web,*) return 0 ;; esac
+  # empty: every process type
+  case $p in *[!,]*) return 1 ;; esac
 }
 
 # print_lines FILE: a file's lines, without starting a process.
@@ -216,11 +238,13 @@ case "$name" in
     exit 0
     ;;
   post-container-create)
-    # `post-container-create app CID APP PHASE [PROC]`: the host-mode hand-off, when a previous web container exists.
+    # `post-container-create app CID APP PHASE [PROC]`: the host-mode hand-off, when a previous web container exists
+    # and web is in host mode (a web left out of `processes` keeps Dokku's zero-downtime deploys).
     app=$3
     [ "$1" = app ] && [ "$4" = deploy ] && [ "$5" = web ] && valid_app "$app" || exit 0
     mode_of "$app"
     [ "$m" = host ] || exit 0
+    selects_web "$app" || exit 0
     for f in "${DOKKU_ROOT:-/home/dokku}/$app"/CONTAINER.web.*; do
       [ -f "$f" ] && to_node "$@"
       break

@@ -17,7 +17,11 @@ const HOOK = resolve(__dirname, '../../triggers/hook');
 const CALLS = [
   { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'web', '1'], phase: 'deploy' as Phase, proc: 'web' },
   { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'worker'], phase: 'deploy' as Phase, proc: 'worker' },
+  { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'worker', '2'], phase: 'deploy' as Phase, proc: 'worker' },
+  { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'clock', '1'], phase: 'deploy' as Phase, proc: 'clock' },
+  { trigger: 'docker-args-process-deploy', args: ['api', 'dockerfile', 'latest', 'release_v2', '1'], phase: 'deploy' as Phase, proc: 'release_v2' },
   { trigger: 'docker-args-process-deploy', args: ['api', 'herokuish', 'latest'], phase: 'deploy' as Phase, proc: undefined },
+  { trigger: 'docker-args-process-deploy', args: ['api', 'herokuish', 'latest', ''], phase: 'deploy' as Phase, proc: undefined },
   { trigger: 'docker-args-process-run', args: ['api', 'dockerfile', 'latest'], phase: 'run' as Phase, proc: undefined },
   ...BUILDERS.map((builder) => ({ trigger: 'docker-args-process-build', args: ['api', builder], phase: 'build' as Phase, proc: undefined, builder })),
 ];
@@ -26,6 +30,8 @@ const settings = fc.record(
   {
     mode: fc.constantFrom('host', 'gateway', 'off'),
     phases: fc.subarray(['build', 'deploy', 'run'], { minLength: 1 }).map((p) => p.join(',')),
+    // the selected process types: web or not, one or several, one that the app never runs
+    processes: fc.subarray(['web', 'worker', 'clock', 'release_v2', 'never-scaled'], { minLength: 1 }).map((p) => p.join(',')),
     'gateway-aliases': fc.uniqueArray(fc.constantFrom('host.docker.internal', 'db.internal', 'redis'), { minLength: 1 }).map((a) => a.join('\n')),
     'gateway-ip': fc.constantFrom('host-gateway', '10.9.8.7', 'fd00::7'),
   },
@@ -68,7 +74,7 @@ test('for any settings, builder and bridge shape, the sh entry prints what the p
       const config = resolveConfig(own ?? {}, global);
       const context = own ? planContext(facts, config, h) : planContext(undefined, config, h);
       for (const call of CALLS) {
-        const expected = planPhase(config, call.phase, { ...context, proc: call.proc, builder: 'builder' in call ? call.builder : undefined });
+        const expected = planPhase(config, call.phase, { ...context, proc: call.proc || undefined, builder: 'builder' in call ? call.builder : undefined });
         const result = spawnSync(join(root, 'plugin', call.trigger), call.args, { env: { DOKKU_LIB_ROOT: join(root, 'lib'), PATH: join(root, 'no-node') }, encoding: 'utf8' });
         expect({ call: call.args, stdout: result.stdout, stderr: result.stderr }).toEqual({
           call: call.args,
@@ -77,7 +83,7 @@ test('for any settings, builder and bridge shape, the sh entry prints what the p
         });
       }
     }),
-    { numRuns: 40 },
+    { numRuns: 60 },
   );
 });
 

@@ -96,6 +96,8 @@ test.each<[string, Config, ProbePhase, RegExp]>([
   ['run without deploy: dokku run', baseConfig('gateway', { phases: ['build', 'run'] }), 'run', /^a container with the run-phase arguments \(what dokku run gets; the deploy phase is not selected\)$/],
   ['build only: no arguments', baseConfig('host', { phases: ['build'] }), 'none', /^a container without network-host arguments \(neither the deploy nor the run phase is selected\)$/],
   ['mode off: no arguments', baseConfig('off'), 'none', /^a container without network-host arguments \(the mode is off\)$/],
+  ['processes without web: the first selected process type', baseConfig('host', { processes: ['clock', 'worker'] }), 'deploy', /^a container with clock's deploy-phase arguments \(what its deployed containers get; web gets none, processes being clock,worker\)$/],
+  ['processes with web: web', baseConfig('host', { processes: ['web', 'worker'] }), 'deploy', /^a container with web's deploy-phase arguments/],
 ])('probePhase and probeDescription: %s', (_name, given, phase, description) => {
   expect(probePhase(given)).toBe(phase);
   expect(probeDescription(given)).toMatch(description);

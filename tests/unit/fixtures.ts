@@ -6,6 +6,7 @@ import type { Config } from '../../src/lib/properties';
 export const config = (mode: Config['mode'], overrides: Partial<Config> = {}): Config => ({
   mode,
   phases: ['build', 'deploy', 'run'],
+  processes: [],
   aliases: ['host.docker.internal'],
   ip: 'host-gateway',
   node: 'server',

@@ -102,6 +102,25 @@ describe('componentFiles', () => {
     expect(out['kustomization.yaml'].replacements).toEqual(files(gateway)['kustomization.yaml'].replacements);
   });
 
+  test('processes: one Deployment patch per process, selected by the chart\'s name label; CronJobs as before', () => {
+    const k = files({ ...host, processes: ['clock', 'worker'] })['kustomization.yaml'];
+    expect(k.patches.map((p: { target: { kind: string; labelSelector: string } }) => `${p.target.kind} ${p.target.labelSelector}`)).toEqual([
+      'Deployment app.kubernetes.io/part-of=fixture-app,app.kubernetes.io/name=clock',
+      'Deployment app.kubernetes.io/part-of=fixture-app,app.kubernetes.io/name=worker',
+      'CronJob app.kubernetes.io/part-of=fixture-app,app.kubernetes.io/name=cron',
+    ]);
+    const g = files({ ...gateway, processes: ['worker'] })['kustomization.yaml'];
+    expect(g.replacements[0].targets.map((t: { select: { labelSelector: string } }) => t.select.labelSelector)).toEqual([
+      'app.kubernetes.io/part-of=fixture-app,app.kubernetes.io/name=worker',
+      'app.kubernetes.io/part-of=fixture-app,app.kubernetes.io/name=cron',
+    ]);
+    expect(componentFiles({ ...host, processes: ['worker'] })['deployment.yaml']).toMatch(/^# Written by the dokku network-host plugin \(app fixture-app, mode host, processes worker\)/);
+  });
+
+  test('a process type that is no label value is refused', () => {
+    expect(() => componentFiles({ ...host, processes: ['worker\n  hostPID: true'] })).toThrow(/Process type/);
+  });
+
   test('an IPv6 gateway address is accepted', () => {
     expect(parse(componentFiles({ ...gateway, address: 'fd00::1' })['deployment.yaml']!).spec.template.spec.hostAliases[0].ip).toBe('fd00::1');
   });
@@ -534,6 +553,26 @@ describe('rendering with kubectl kustomize', () => {
     expect(podSpec(rendered.get('Deployment/fixture-app-worker')!).containers[0].env).toEqual([
       { name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
     ]);
+  });
+
+  test.each([
+    ['host', { ...hostPinned, processes: ['worker'] }],
+    ['gateway', { ...gatewayPinned, processes: ['worker'] }],
+  ])('%s mode for the worker only: its Deployment (and the CronJobs) patched, web rendered as without the plugin', (mode, input) => {
+    const rendered = renderWith(input);
+    expect(rendered.get('Deployment/fixture-app-web')).toEqual(baseline.get('Deployment/fixture-app-web'));
+    const worker = rendered.get('Deployment/fixture-app-worker')!;
+    expect(podSpec(worker).nodeSelector).toEqual({ 'kubernetes.io/hostname': 'dokku-server' });
+    if (mode === 'host') {
+      expect(podSpec(worker).hostNetwork).toBe(true);
+      expect(worker.spec.strategy).toEqual({ type: 'Recreate' });
+    } else {
+      expect(podSpec(worker).hostAliases).toEqual([{ ip: '10.0.0.5', hostnames: ['host.docker.internal', 'db.internal'] }]);
+      expect(podSpec(worker).containers[0].env).toEqual([{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }]);
+    }
+    expect(withoutPodNetworking(worker)).toEqual(baseline.get('Deployment/fixture-app-worker'));
+    const cron = rendered.get('CronJob/fixture-app-cron-a1b2c3d4e5')!;
+    expect(podSpec(cron).nodeSelector).toEqual({ 'kubernetes.io/hostname': 'dokku-server' });
   });
 
   test('gateway mode without an address: HOST_IP in every container, no hostAliases, the rest as rendered', () => {

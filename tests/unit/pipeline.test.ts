@@ -146,7 +146,7 @@ describe('proxies', () => {
   });
   test('caddy: the web containers get a later caddy.reverse_proxy label on the bridge address', () => {
     const facts = hostApp('api', { proxyType: 'caddy' });
-    expect(planContext(facts, { mode: 'host', phases: ['deploy'], aliases: [], ip: 'host-gateway', node: 'server' }, host([facts])).proxyLabels).toEqual(['--label=caddy.reverse_proxy=172.17.0.1:5000']);
+    expect(planContext(facts, { mode: 'host', phases: ['deploy'], processes: [], aliases: [], ip: 'host-gateway', node: 'server' }, host([facts])).proxyLabels).toEqual(['--label=caddy.reverse_proxy=172.17.0.1:5000']);
   });
   test('traefik: a service of its own in traefik\'s labels store, recorded, kept in step and removed on disable', () => {
     const facts = app('api', { proxyType: 'traefik', ports: [{ scheme: 'http', host: 80, container: 5000 }, { scheme: 'https', host: 443, container: 5000 }] });
@@ -165,7 +165,7 @@ describe('proxies', () => {
     expect(disable.remove.sort()).toEqual(Object.keys(enable.own).sort());
   });
   test('caddy: no label where caddy-vhosts emits no site (no domains, vhost disabled): a lone caddy.* label is a global option', () => {
-    const hostMode = { mode: 'host' as const, phases: ['deploy' as const], aliases: [], ip: 'host-gateway', node: 'server' };
+    const hostMode = { mode: 'host' as const, phases: ['deploy' as const], processes: [], aliases: [], ip: 'host-gateway', node: 'server' };
     for (const vhost of [{ enabled: true, domains: [], letsencrypt: false }, { enabled: false, domains: [], letsencrypt: false }]) {
       const facts = hostApp('api', { proxyType: 'caddy', vhost });
       expect(planContext(facts, hostMode, host([facts])).proxyLabels).toEqual([]);
@@ -255,5 +255,82 @@ describe('k3s apps: the component each setting gives the pods', () => {
   });
   test('mode off takes the component away', () => {
     expect(planSettings({ target: 'api', values: { mode: 'off' } }, host([k3s({ settings: { mode: 'host' } })], cluster)).k3s).toEqual([{ app: 'api', networking: undefined }]);
+  });
+});
+
+describe('processes: host mode for chosen process types only', () => {
+  const only = (proc: string, overrides: Partial<AppFacts> = {}): AppFacts => app('api', { settings: { mode: 'host', processes: proc }, ...overrides });
+  test.each<[string, Partial<AppFacts>, Partial<HostFacts>]>([
+    ['web scaled to 2', { scale: { web: 2, worker: 1 } }, {}],
+    ["web's port listening already", {}, { listeners: [{ address: '0.0.0.0', port: 5000 }] }],
+    ["another host-mode app on web's port", {}, {}],
+    ['Dokku in Docker (nginx reaches web as without the plugin)', {}, { dokkuInDocker: true }],
+    ['a network option scoped to web', { options: { _default_: {}, web: { deploy: ['--network=backend'] } } }, {}],
+  ])('a web that is not in host mode is no concern: %s', (_name, facts, hostFacts) => {
+    const h = host([only('worker', facts), hostApp('other')], hostFacts);
+    expect(planPreflight('api', 'deploy', h).derive).toEqual(['api']);
+    expect(planSettings({ target: 'api', values: { 'gateway-aliases': 'db' } }, h).settings).toHaveLength(1);
+  });
+  test('a host-mode worker scaled above one is said at every write and at the deploy preflight, with the ps:scale fix (workers that listen on nothing scale fine)', () => {
+    const h = host([app('api', { scale: { web: 3, worker: 2 } })]);
+    const message = /api runs 2 worker containers with host networking: they share the host's ports, so if worker listens on a fixed port only one of them can bind it\. Fix then: dokku ps:scale api worker=1/;
+    expect(planSettings({ target: 'api', values: { mode: 'host', processes: 'worker' } }, h).warnings.join('\n')).toMatch(message);
+    expect(planSettings({ target: '--global', values: { mode: 'host', processes: 'worker' } }, h).warnings.join('\n')).toMatch(message);
+    const preflight = planPreflight('api', 'deploy', host([only('worker', { scale: { web: 3, worker: 2 } })]));
+    expect(preflight.warnings.join('\n')).toMatch(message);
+    // web=3 is fine: web is not in host mode
+    expect(preflight.warnings.join('\n')).not.toMatch(/web containers/);
+  });
+  test('every process type in host mode (the default): a worker scaled above one is said too, web=2 still refused', () => {
+    expect(planPreflight('api', 'deploy', host([hostApp('api', { scale: { web: 1, worker: 2 } })])).warnings.join('\n')).toMatch(/if worker listens on a fixed port only one of them can bind it/);
+    expect(refusal(() => planPreflight('api', 'deploy', host([hostApp('api', { scale: { web: 2, worker: 2 } })])))).toMatch(/runs 2 web containers/);
+  });
+  test('a process type not in host mode may scale', () => {
+    expect(planPreflight('api', 'deploy', host([only('worker', { scale: { web: 1, worker: 1, clock: 4 } })])).derive).toEqual(['api']);
+  });
+  test('with web in the list, web keeps its checks', () => {
+    const h = host([only('web,worker', { scale: { web: 2 } })]);
+    expect(refusal(() => planPreflight('api', 'deploy', h))).toMatch(/runs 2 web containers.*dokku ps:scale api web=1/);
+  });
+  test('links, networks and proxies that break every app still concern the host-mode processes', () => {
+    const link = only('worker', { options: { _default_: { deploy: ['--link dokku.postgres.main:dokku-postgres-main'] } } });
+    expect(refusal(() => planPreflight('api', 'deploy', host([link])))).toMatch(/linked to the postgres service main/);
+    const attached = only('worker', { network: { initialNetwork: '', attachPostCreate: 'backend', attachPostDeploy: '' } });
+    expect(refusal(() => planPreflight('api', 'deploy', host([attached])))).toMatch(/attaches networks backend/);
+    const scoped = only('worker', { options: { _default_: {}, worker: { deploy: ['--network=backend'] } } });
+    expect(refusal(() => planPreflight('api', 'deploy', host([scoped])))).toMatch(/process worker.*docker-options:remove --process worker api deploy --network=backend/);
+    expect(refusal(() => planPreflight('api', 'deploy', host([only('worker'), app('shop', { proxyType: 'haproxy' })])))).toMatch(/The haproxy proxy/);
+  });
+  test('adoption: the recipe of a selected process is adopted; that of a process not in host mode (web) stays', () => {
+    const withoutDefault = app('api', { options: { _default_: { run: ['--net=host'] }, worker: { deploy: ['--net=host'] }, web: { deploy: ['--net=host'] } } });
+    expect(planSettings({ target: 'api', values: { mode: 'host', processes: 'worker' } }, host([withoutDefault])).adoptions.map((a) => a.entry)).toEqual([
+      { scope: '_default_', phase: 'run', option: '--net=host' },
+      { scope: 'worker', phase: 'deploy', option: '--net=host' },
+    ]);
+  });
+  test('a default deploy --net=host with processes would reach the worker twice: refused with its fix', () => {
+    const facts = app('api', { options: { _default_: { deploy: ['--net=host'] } } });
+    expect(refusal(() => planSettings({ target: 'api', values: { mode: 'host', processes: 'worker' } }, host([facts])))).toMatch(/sets the network a second time.*dokku docker-options:remove api deploy --net=host/);
+  });
+  test('no proxy labels for a web that is not in host mode (caddy, traefik), and no exposure warning about its port', () => {
+    const caddy = only('worker', { proxyType: 'caddy' });
+    expect(planContext(caddy, { mode: 'host', phases: ['deploy'], processes: ['worker'], aliases: [], ip: 'host-gateway', node: 'server' }, host([caddy])).proxyLabels).toEqual([]);
+    const traefik = app('api', { proxyType: 'traefik' });
+    const plan = planSettings({ target: 'api', values: { mode: 'host', processes: 'worker' } }, host([traefik]));
+    expect(plan.labels).toEqual([]);
+    expect(plan.warnings.join('\n')).toMatch(/Only worker of api gets host networking at deploys: web keeps Dokku's zero-downtime deploys, its scale and its proxy/);
+    expect(plan.warnings.join('\n')).not.toMatch(/port 5000/);
+  });
+  test('changing the processes changes what the containers get: the app is rebuilt', () => {
+    expect(planSettings({ target: 'api', values: { processes: 'worker' } }, host([hostApp('api')])).changed).toEqual(['api']);
+    expect(planSettings({ target: 'api', values: { processes: 'worker' } }, host([app('api', { settings: { mode: 'off' } })])).changed).toEqual([]);
+  });
+  test('k3s: the component names the processes; only their pods count against the nodes', () => {
+    const k3s = app('api', { scheduler: 'k3s', settings: { mode: 'host', processes: 'worker' }, scale: { web: 3, worker: 1 } });
+    const h = host([k3s], { k3s: { serverNode: 'dokku-server', nodes: 1 } });
+    expect(planSettings({ target: 'api', values: { 'k3s-node': 'server' } }, h).k3s).toEqual([{ app: 'api', networking: expect.objectContaining({ mode: 'host', processes: ['worker'] }) }]);
+    expect(planPreflight('api', 'deploy', h).derive).toEqual(['api']);
+    const scaled = host([{ ...k3s, scale: { web: 1, worker: 2 } }], { k3s: { serverNode: 'dokku-server', nodes: 1 } });
+    expect(refusal(() => planPreflight('api', 'deploy', scaled))).toMatch(/runs 2 worker pods pinned to one node/);
   });
 });

@@ -33,6 +33,30 @@ describe('arguments per mode × phase (deploy and run)', () => {
   });
 });
 
+describe('processes: the deploy arguments reach the selected process types only', () => {
+  const label = ['--label=caddy.reverse_proxy=172.17.0.1:5000'];
+  test.each<[string, Config, string | undefined, string[]]>([
+    ['every type (default): web', host, 'web', ['--network=host', ...label]],
+    ['every type (default): worker', host, 'worker', ['--network=host']],
+    ['worker only: worker', config({ mode: 'host', processes: ['worker'] }), 'worker', ['--network=host']],
+    ['worker only: web keeps the bridge, and gets no proxy label', config({ mode: 'host', processes: ['worker'] }), 'web', []],
+    ['worker only: clock', config({ mode: 'host', processes: ['worker'] }), 'clock', []],
+    ['worker only: app.json tasks follow the phases', config({ mode: 'host', processes: ['worker'] }), undefined, ['--network=host']],
+    ['web and worker: web with its label', config({ mode: 'host', processes: ['web', 'worker'] }), 'web', ['--network=host', ...label]],
+    ['gateway, clock only: clock', config({ mode: 'gateway', processes: ['clock'] }), 'clock', ['--add-host=host.docker.internal:host-gateway']],
+    ['gateway, clock only: web', config({ mode: 'gateway', processes: ['clock'] }), 'web', []],
+    ['worker only, deploy not selected: worker', config({ mode: 'host', phases: ['run'], processes: ['worker'] }), 'worker', []],
+  ])('%s', (_name, cfg, proc, args) => {
+    expect(planPhase(cfg, 'deploy', { proc, proxyLabels: label }).args).toEqual(args);
+  });
+  test.each<[string, Phase]>([
+    ['builds', 'build'],
+    ['dokku run and cron', 'run'],
+  ])('%s follow the phases, whatever the processes', (_name, phase) => {
+    expect(planPhase(config({ mode: 'host', processes: ['worker'] }), phase, { builder: 'dockerfile', proc: 'web' }).args).toEqual(['--network=host']);
+  });
+});
+
 describe('build arguments per builder (what each builder forwards)', () => {
   test.each<[string, Config, string | undefined, string[], RegExp | undefined]>([
     ['host', host, 'dockerfile', ['--network=host'], undefined],
@@ -81,15 +105,29 @@ test.each<[string[], string]>([
 describe('deriveArguments: every trigger answer, from planPhase', () => {
   test('gateway with a known bridge: every file, and the bridge dependency', () => {
     const set = deriveArguments(gateway, { bridgeAddress: bridge });
-    expect(Object.keys(set.files).sort()).toEqual(['build.dockerfile', 'build.herokuish', 'build.nixpacks', 'build.pack', 'build.railpack', 'deploy', 'deploy.web', 'run']);
+    expect(Object.keys(set.files).sort()).toEqual(['build.dockerfile', 'build.herokuish', 'build.nixpacks', 'build.pack', 'build.railpack', 'deploy', 'deploy-others', 'deploy.web', 'run']);
     expect(set.files['build.dockerfile']).toEqual({ stdout: ` --add-host=host.docker.internal:${bridge}`, warnings: [] });
     expect(set.files['build.pack']!.warnings[0]).toMatch(/pack builder does not support host entries/);
     expect(set.usesBridge).toBe(true);
   });
   test('gateway without a known bridge: no answer for the builds that would need it (Node asks Docker at build time)', () => {
     const set = deriveArguments(gateway, {});
-    expect(Object.keys(set.files).sort()).toEqual(['build.pack', 'build.railpack', 'deploy', 'deploy.web', 'run']);
+    expect(Object.keys(set.files).sort()).toEqual(['build.pack', 'build.railpack', 'deploy', 'deploy-others', 'deploy.web', 'run']);
     expect(set.usesBridge).toBe(false);
+  });
+  test('processes: a file per selected type and web, deploy-others for every other type, deploy for app.json tasks', () => {
+    const set = deriveArguments(config({ mode: 'host', processes: ['clock', 'worker'] }), { bridgeAddress: bridge, proxyLabels: ['--label=x'] });
+    expect(Object.keys(set.files).filter((name) => name.startsWith('deploy')).sort()).toEqual(['deploy', 'deploy-others', 'deploy.clock', 'deploy.web', 'deploy.worker']);
+    expect(set.files['deploy.worker']!.stdout).toBe(' --network=host');
+    expect(set.files['deploy.clock']!.stdout).toBe(' --network=host');
+    expect(set.files['deploy.web']!.stdout).toBe('');
+    expect(set.files['deploy-others']!.stdout).toBe('');
+    expect(set.files.deploy!.stdout).toBe(' --network=host');
+  });
+  test('every process type (no processes): deploy-others is what a task gets, web has its labels', () => {
+    const set = deriveArguments(host, { bridgeAddress: bridge, proxyLabels: ['--label=x'] });
+    expect(set.files['deploy-others']!.stdout).toBe(' --network=host');
+    expect(set.files['deploy.web']!.stdout).toBe(' --network=host --label=x');
   });
   test('host: nothing depends on the daemon', () => {
     expect(deriveArguments(host, { bridgeAddress: bridge }).usesBridge).toBe(false);

@@ -17,6 +17,11 @@ describe('normalizeValue: what :set and the mode commands store', () => {
     ['k3s-node', 'server', 'server'],
     ['k3s-node', 'any', 'any'],
     ['k3s-node', 'ip-10-0-0-1-ab12c', 'ip-10-0-0-1-ab12c'],
+    ['processes', 'worker', 'worker'],
+    ['processes', 'worker,clock', 'clock,worker'],
+    ['processes', ' worker , web,worker ', 'web,worker'],
+    ['processes', 'clock\nworker', 'clock,worker'],
+    ['processes', 'long_running-2', 'long_running-2'],
   ])('%s %j is stored as %j', (key, input, stored) => {
     expect(normalizeValue(key, input)).toBe(stored);
   });
@@ -46,17 +51,24 @@ describe('normalizeValue: what :set and the mode commands store', () => {
     ['gateway-ip', 'fe80::1%eth0', /Gateway IP must be/],
     ['k3s-node', 'Node-1', /K3s node must be server, any or a node name/],
     ['k3s-node', '--privileged', /K3s node must be/],
+    ['processes', 'work er', /Process type "work er" is not valid/],
+    ['processes', '--privileged', /Process type "--privileged" is not valid/],
+    ['processes', 'web.1', /Process type "web.1" is not valid/],
+    ['processes', '../x', /Process type "..\/x" is not valid/],
+    ['processes', 'worker_', /Process type "worker_" is not valid/],
   ])('%s %j is refused', (key, input, message) => {
     expect(() => normalizeValue(key, input)).toThrow(message);
   });
 });
 
 describe('resolveConfig: app value, else global value, else default', () => {
-  const defaults = { mode: 'off', phases: ['build', 'deploy', 'run'], aliases: ['host.docker.internal'], ip: 'host-gateway', node: 'server' };
+  const defaults = { mode: 'off', phases: ['build', 'deploy', 'run'], processes: [], aliases: ['host.docker.internal'], ip: 'host-gateway', node: 'server' };
   test.each<[string, Settings, Settings, object]>([
     ['nothing set', {}, {}, defaults],
     ['global only', {}, { mode: 'host', phases: 'deploy' }, { ...defaults, mode: 'host', phases: ['deploy'] }],
     ['app over global', { mode: 'off' }, { mode: 'host' }, { ...defaults, mode: 'off' }],
+    ['processes from the global settings', { mode: 'host' }, { processes: 'worker,clock' }, { ...defaults, mode: 'host', processes: ['clock', 'worker'] }],
+    ['processes of the app over the global ones', { mode: 'host', processes: 'web' }, { processes: 'worker' }, { ...defaults, mode: 'host', processes: ['web'] }],
     ['mixed keys', { mode: 'gateway' }, { 'gateway-aliases': 'db\nredis', 'gateway-ip': '10.0.0.1' }, { ...defaults, mode: 'gateway', aliases: ['db', 'redis'], ip: '10.0.0.1' }],
   ])('%s', (_name, app, global, expected) => {
     expect(resolveConfig(app, global)).toEqual(expected);

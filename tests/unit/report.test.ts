@@ -82,6 +82,9 @@ describe('report flags', () => {
     ['host with checks disabled: Dokku stops the old one first', { mode: 'host' }, { checksDisabled: true }, /^stop-then-start/],
     ['host without the deploy phase: zero downtime', { mode: 'host', phases: 'run' }, {}, /^zero downtime/],
     ['host on k3s: Recreate', { mode: 'host' }, { scheduler: 'k3s' }, /^Recreate/],
+    ['host for the worker only: web keeps zero downtime, and the line says why', { mode: 'host', processes: 'worker' }, {}, /^zero downtime: the new container is checked while the old one serves \(web is not in host mode; host mode for worker\)$/],
+    ['host for web and worker: the hand-off', { mode: 'host', processes: 'web,worker' }, {}, /^host-mode hand-off/],
+    ['host for the worker only on k3s: a rolling update for web', { mode: 'host', processes: 'worker' }, { scheduler: 'k3s' }, /^Kubernetes' rolling update for web \(web is not in host mode; host mode for worker\): Recreate for worker/],
   ])('redeploys: %s', (_name, settings, facts, expected) => {
     expect(flagsOf(settings, {}, app('api', facts))['--network-host-redeploys']).toMatch(expected);
   });
@@ -112,6 +115,16 @@ describe('report flags', () => {
     expect(flagsOf({ mode: 'host' }, {}, app('api', { proxyType: 'caddy' }))['--network-host-proxy']).toMatch(/^caddy runs in a bridge container: the plugin points it at 172\.17\.0\.1 on port 5000/);
     expect(flagsOf({ mode: 'gateway' }, {}, app('api', { proxyType: 'haproxy' }))['--network-host-proxy']).toBe('');
   });
+  test('processes: the proxy line says web is not in host mode; the per-process deploy arguments', () => {
+    const facts = app('api', { scale: { web: 2, worker: 1, clock: 1 } });
+    const flags = flagsOf({ mode: 'host', processes: 'worker' }, {}, facts);
+    expect(flags['--network-host-proxy']).toBe('web is not in host mode: nginx reaches it as it would without the plugin');
+    expect(flags['--network-host-process-deploy-args']).toBe('web: none; clock: none; worker: --network=host; others: none');
+    expect(flags['--network-host-computed-processes']).toBe('worker');
+    expect(flagsOf({ mode: 'host' }, { processes: 'clock,worker' }, facts)['--network-host-global-processes']).toBe('clock,worker');
+    expect(flagsOf({ mode: 'host' }, {}, facts)['--network-host-process-deploy-args']).toBe('web: --network=host; clock: --network=host; worker: --network=host; others: --network=host');
+    expect(flagsOf({ mode: 'gateway', processes: 'clock' }, {}, app('api'))['--network-host-process-deploy-args']).toBe('web: none; clock: --add-host=host.docker.internal:host-gateway; others: none');
+  });
   test('an invalid stored value shows in the phase arguments instead of failing the report', () => {
     const flags = flagsOf({ mode: 'hots' });
     expect(flags['--network-host-deploy-args']).toMatch(/invalid setting: Mode must be one of/);
@@ -119,7 +132,7 @@ describe('report flags', () => {
   });
   test('global report: no app keys, and the address builds get for host-gateway', () => {
     expect(Object.keys(globalReportFlags({ mode: 'host' }, '172.17.0.1')).sort()).toEqual(
-      [...['gateway-aliases', 'gateway-ip', 'k3s-node', 'mode', 'phases'].flatMap((k) => [`--network-host-computed-${k}`, `--network-host-global-${k}`]), '--network-host-bridge-address'].sort(),
+      [...['gateway-aliases', 'gateway-ip', 'k3s-node', 'mode', 'phases', 'processes'].flatMap((k) => [`--network-host-computed-${k}`, `--network-host-global-${k}`]), '--network-host-bridge-address'].sort(),
     );
   });
   test('an app the plugin does not touch has the same block as every other such app', () => {
@@ -144,5 +157,10 @@ describe('containerStatus (drift)', () => {
     ['gateway configured, entry missing', ['--add-host=h:host-gateway'], [c('default'), c('default', ['h:host-gateway'])], /1 of 2 running/],
   ])('%s', (_name, deployArgs, containers, expected) => {
     expect(containerStatus('app', deployArgs, containers)).toMatch(expected);
+  });
+  test('each container is compared with the arguments of its own process type (processes)', () => {
+    const argsOf = (proc: string | undefined) => (proc === 'worker' ? ['--network=host'] : []);
+    expect(containerStatus('app', argsOf, [{ ...c('host'), proc: 'worker' }, { ...c('default'), proc: 'web' }, { ...c('default'), proc: 'web' }])).toBe('in sync');
+    expect(containerStatus('app', argsOf, [{ ...c('default'), proc: 'worker' }, { ...c('host'), proc: 'web' }])).toMatch(/^2 of 2 running/);
   });
 });

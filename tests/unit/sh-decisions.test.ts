@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { app, host } from './fixtures';
 import { stampFresh, writeAnswers } from '../../src/lib/answers';
 import { planClone, planSettings } from '../../src/lib/pipeline';
-import { GLOBAL, type Settings } from '../../src/lib/properties';
+import { GLOBAL, resolveConfig, selectsProcess, type Settings } from '../../src/lib/properties';
 import { readSettings, removePath, writeRecord, writeSettings } from '../../src/lib/store';
 
 const HOOK = resolve(__dirname, '../../triggers/hook');
@@ -54,6 +54,35 @@ test('apps:clone without Node gives the clone the settings planClone gives it', 
       expect(readSettings('api-2')).toEqual(planned);
     }),
     { numRuns: 150 },
+  );
+});
+
+test('post-container-create starts Node for the hand-off only where handoff.ts acts: web in host mode (processes)', () => {
+  const fakeNode = mkdtempSync(join(root, 'node-'));
+  writeFileSync(join(fakeNode, 'node'), '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; else echo asked-node; fi\n');
+  chmodSync(join(fakeNode, 'node'), 0o755);
+  symlinkSync(HOOK, join(root, 'plugin', 'post-container-create'));
+  const home = join(root, 'home');
+  mkdirSync(join(home, 'api'), { recursive: true });
+  writeFileSync(join(home, 'api', 'CONTAINER.web.1'), 'abc123\n');
+  const withProcesses = fc.record(
+    { mode: fc.constantFrom('host', 'gateway', 'off'), processes: fc.subarray(['web', 'worker', 'clock'], { minLength: 1 }).map((p) => p.join(',')) },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<Settings>;
+  fc.assert(
+    fc.property(withProcesses, withProcesses, (own, global) => {
+      removePath(join(root, 'lib'));
+      writeSettings('api', own);
+      writeSettings(GLOBAL, global);
+      const result = spawnSync(join(root, 'plugin', 'post-container-create'), ['app', 'def456', 'api', 'deploy', 'web'], {
+        env: { DOKKU_LIB_ROOT: join(root, 'lib'), DOKKU_ROOT: home, PATH: fakeNode },
+        encoding: 'utf8',
+      });
+      const config = resolveConfig(own, global);
+      // handoff.ts: web's deploy containers in host mode; the phases do not matter to the sh entry, which Node then checks
+      expect(result.stdout === 'asked-node\n').toBe(config.mode === 'host' && selectsProcess(config, 'web'));
+    }),
+    { numRuns: 100 },
   );
 });
 
