@@ -69,7 +69,7 @@ export const webPort = (facts: Pick<AppFacts, 'ports'>): number | undefined => f
  * `scheme:host:container`; a bare number is an `__internal__` map; the first malformed word ends the list (Dokku keeps
  * what it parsed before the error).
  */
-export function parsePortMaps(lines: string[]): PortMap[] {
+function parsePortMaps(lines: string[]): PortMap[] {
   const maps: PortMap[] = [];
   const inRange = (n: string | undefined): boolean => /^\d+$/.test(n ?? '') && Number(n) < 65536;
   for (const word of lines.join(' ').trim().split(/\s+/).filter(Boolean)) {
