@@ -11,6 +11,7 @@ import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSyn
 
 const SUBCOMMANDS = ['check', 'disable', 'enable', 'gateway', 'report', 'set'];
 const TRIGGERS = [
+  'check-deploy',
   'dependencies',
   'docker-args-process-build',
   'docker-args-process-deploy',

@@ -4,7 +4,8 @@
 import { join } from 'path';
 import { writeAnswers } from './answers';
 import { dokkuOrFail } from './exec';
-import { appFacts } from './gather';
+import { appFacts, readRedeploy } from './gather';
+import { writePortMap, writeRedeploy } from './switch';
 import { installK3sComponent, removeK3sComponent } from './k3s-apply';
 import { verbose, warn } from './log';
 import type { HostFacts } from './model';
@@ -34,6 +35,13 @@ async function applyLocked(plan: Plan, host: HostFacts, pidfile: string | undefi
     for (const [name, value] of Object.entries(edit.add)) await dokkuOrFail(['traefik:labels:add', edit.app, name, value]);
     writeRecord(join(targetDataDir(edit.app), 'labels'), edit.own);
     if (Object.keys(edit.add).length) verbose(`Pointed traefik at the bridge address for ${edit.app} (traefik:labels:show ${edit.app})`);
+  }
+  for (const { app, map } of plan.ports) {
+    // written as the plugin moved it, without ports:set's nginx rebuild: the web container still runs on the moved port
+    const record = readRedeploy(app);
+    writePortMap(app, map);
+    if (record) writeRedeploy(app, { ...record, written: [], before: [] });
+    verbose(`Put ${app}'s ports map back as it was before its redeploys moved the web container (dokku ports:report ${app})`);
   }
   for (const { app, networking } of plan.k3s) {
     if (networking) installK3sComponent(app, networking);

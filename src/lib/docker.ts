@@ -148,3 +148,55 @@ export async function containerState(id: string): Promise<{ app: string; dyno: s
   const [app = '', dyno = '', running = ''] = result.stdout.trim().split(' ');
   return { app, dyno, running: running === 'true' };
 }
+
+/** Running is what the redeploys need to know of a container (redeploy.ts): whether it runs, where, and on which PORT. */
+export interface Running {
+  id: string;
+  running: boolean;
+  restarts: number;
+  host: boolean;
+  image: string;
+  /** port is the PORT it was given (Dokku's --env=PORT comes last and wins: plugins/scheduler-docker-local). */
+  port?: number;
+  app: string;
+  proc: string;
+}
+
+/** inspectRunning asks Docker about containers in one call; those it does not know are left out. */
+export async function inspectRunning(ids: string[]): Promise<Running[]> {
+  if (ids.length === 0) return [];
+  const result = await docker(['container', 'inspect', ...ids]);
+  let list: {
+    Id?: string;
+    Image?: string;
+    RestartCount?: number;
+    State?: { Running?: boolean };
+    HostConfig?: { NetworkMode?: string };
+    Config?: { Env?: string[] | null; Labels?: Record<string, string> | null };
+  }[];
+  try {
+    list = JSON.parse(result.stdout || '[]');
+  } catch {
+    return [];
+  }
+  return list.map((c) => {
+    const env = (c.Config?.Env ?? []).filter((e) => e.startsWith('PORT=')).pop();
+    const port = env && /^PORT=\d+$/.test(env) ? Number(env.slice(5)) : undefined;
+    return {
+      id: c.Id ?? '',
+      running: Boolean(c.State?.Running),
+      restarts: c.RestartCount ?? 0,
+      host: c.HostConfig?.NetworkMode === 'host',
+      image: c.Image ?? '',
+      port,
+      app: c.Config?.Labels?.['com.dokku.app-name'] ?? '',
+      proc: c.Config?.Labels?.['com.dokku.process-type'] ?? '',
+    };
+  });
+}
+
+/** appWebContainers are the IDs of every container Docker has of the app's web process (retiring ones included). */
+export async function appWebContainers(app: string): Promise<string[]> {
+  const result = await docker(['container', 'ls', '--quiet', '--no-trunc', '--filter', `label=com.dokku.app-name=${app}`, '--filter', 'label=com.dokku.process-type=web']);
+  return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean) : [];
+}

@@ -8,10 +8,11 @@ import { listeningSockets, type Socket } from './diagnose';
 import { inspectEngine, type EngineFacts } from './docker';
 import { AppNotFoundError } from './errors';
 import { dokku, plugnTrigger } from './exec';
-import { isListed, parseScale, portMaps, type AppFacts, type HostFacts } from './model';
+import { isListed, parseScale, portMaps, webPort, type AppFacts, type HostFacts, type PortInputs } from './model';
 import { DEFAULT_SCOPE, type DockerOptions } from './options';
 import { GLOBAL, PHASES, type Phase } from './properties';
 import { proxyKind } from './proxies';
+import { ownsMap, userMap, type RedeployRecord } from './redeploy';
 import { checkAppName, dokkuRoot, isDir, libRoot, listDir, readRecord, readSettings, readText, targetDataDir } from './store';
 
 const read = (plugin: string, target: string, key: string): string | undefined => readText(join(libRoot(), 'config', plugin, target, key))?.replace(/\n$/, '');
@@ -71,10 +72,38 @@ function dockerOptions(app: string): DockerOptions {
   return options;
 }
 
+/** PortStore is what Dokku's ports plugin reads to answer `ports-get` for an app, with its stored map as lines. */
+export type PortStore = Omit<PortInputs, 'map'> & { stored: string[] };
+
+/** portStore reads the ports and proxy properties `ports-get` answers from (plugins/ports/functions.go). */
+export function portStore(app: string): PortStore {
+  const proxyType = property('proxy', app, 'type') || 'nginx';
+  const letsencrypt = ['caddy', 'traefik', 'haproxy', 'openresty'].includes(proxyType) && Boolean(globalValue(proxyType, 'letsencrypt-email'));
+  return {
+    stored: listProperty('ports', app, 'map'),
+    detected: listProperty('ports', app, 'map-detected'),
+    proxyPort: Number(property('proxy', app, 'proxy-port')) || 0,
+    proxySslPort: Number(property('proxy', app, 'proxy-ssl-port')) || 0,
+    certExists: certExists(app) || letsencrypt,
+  };
+}
+
+/** readRedeploy reads the plugin's record of an app's redeploys (redeploy.ts); a damaged one counts as none. */
+export function readRedeploy(app: string): RedeployRecord | undefined {
+  try {
+    const record = JSON.parse(readText(join(targetDataDir(app), 'redeploy')) ?? 'null') as RedeployRecord | null;
+    return record && typeof record.base === 'number' && Array.isArray(record.written) && Array.isArray(record.before) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** appFacts reads everything the plans need about one app. */
 export function appFacts(app: string): AppFacts {
   const proxyType = property('proxy', app, 'type') || 'nginx';
   const letsencrypt = ['caddy', 'traefik', 'haproxy', 'openresty'].includes(proxyType) && Boolean(globalValue(proxyType, 'letsencrypt-email'));
+  const { stored, ...inputs } = portStore(app);
+  const redeploy = readRedeploy(app);
   return {
     app,
     settings: readSettings(app),
@@ -85,13 +114,10 @@ export function appFacts(app: string): AppFacts {
       attachPostDeploy: property('network', app, 'attach-post-deploy'),
     },
     scale: parseScale(listProperty('ps', app, 'scale')),
-    ports: portMaps({
-      map: listProperty('ports', app, 'map'),
-      detected: listProperty('ports', app, 'map-detected'),
-      proxyPort: Number(property('proxy', app, 'proxy-port')) || 0,
-      proxySslPort: Number(property('proxy', app, 'proxy-ssl-port')) || 0,
-      certExists: certExists(app) || letsencrypt,
-    }),
+    ports: portMaps({ ...inputs, map: stored }),
+    basePort: webPort({ ports: portMaps({ ...inputs, map: userMap(stored, redeploy) }) }),
+    redeploy,
+    portsMoved: ownsMap(stored, redeploy),
     // filled by snapshot for the apps whose label proxy gets the plugin's labels (askVhost)
     vhost: { enabled: false, domains: [], letsencrypt },
     scheduler: property('scheduler', app, 'selected') || 'docker-local',
@@ -124,7 +150,7 @@ async function askVhost(facts: AppFacts): Promise<void> {
 }
 
 /** hostListeners are the TCP sockets listening on the host (/proc/net/tcp and tcp6). */
-function hostListeners(): Socket[] {
+export function hostListeners(): Socket[] {
   const read = (file: string): string => readText(file) ?? '';
   return [...listeningSockets(read('/proc/net/tcp'), false), ...listeningSockets(read('/proc/net/tcp6'), true)];
 }

@@ -4,11 +4,12 @@
 // retirement (plugins/scheduler-docker-local/bin/scheduler-deploy-process-container) — from an EXIT trap, after the
 // deploy's locals are gone, so that call carries no app name — and the record finds the old container to start again.
 import { join } from 'path';
-import { containerState } from './docker';
+import { containerState, inspectRunning } from './docker';
 import { docker } from './exec';
 import { stopTimeout } from './gather';
 import { info1, warn } from './log';
 import { tryResolve, webOnHost, GLOBAL } from './properties';
+import { recordNewContainer } from './switch';
 import { dataDir, dokkuRoot, listDir, readSettings, readText, removePath, targetDataDir, writeFileAtomic } from './store';
 
 const handoffDir = (app: string): string => join(targetDataDir(app), 'handoff');
@@ -18,13 +19,23 @@ export async function triggerPostContainerCreate(kind: string, cid: string, app:
   if (kind !== 'app' || phase !== 'deploy' || proc !== 'web' || !cid || !app) return;
   // a web outside `processes` stays on the bridge: Dokku's zero-downtime deploy needs no hand-off
   if (!webOnHost(tryResolve(readSettings(app), readSettings(GLOBAL)).config)) return;
+  // a redeploy on the other port of the pair (switch.ts): the old container serves on
+  if (recordNewContainer(app, cid)) return;
   const created = await containerState(cid);
   if (!created?.dyno) return;
   const old = readText(join(dokkuRoot(), app, `CONTAINER.${created.dyno}`))?.trim();
-  if (!old || old === cid || !(await containerState(old))?.running) return;
+  if (!old || old === cid) return;
+  // only a host-mode container holds a host port (the first host-mode deploy replaces a bridge one: no outage)
+  const [previous] = await inspectRunning([old]);
+  if (!previous?.running || !previous.host) return;
+  await handOff(app, cid, old, created.dyno);
+}
+
+/** handOff stops the previous container of a dyno for its replacement, and records it to start again if the replacement fails. */
+export async function handOff(app: string, cid: string, old: string, dyno: string): Promise<void> {
   writeFileAtomic(join(handoffDir(app), cid), `${old}\n`);
   const timeout = await stopTimeout(app);
-  info1(`Host networking: stopping the previous ${created.dyno} container so its replacement can bind the port; ${app} is down until the replacement passes its checks`);
+  info1(`Host networking: stopping the previous ${dyno} container so its replacement can bind the port; ${app} is down until the replacement passes its checks`);
   await docker(['container', 'stop', ...(timeout === undefined ? [] : ['--time', String(timeout)]), old], { timeoutMs: ((timeout ?? 10) + 60) * 1000 });
 }
 

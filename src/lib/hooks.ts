@@ -14,6 +14,7 @@ import { GLOBAL, tryResolve, type Phase } from './properties';
 import { checkAppName, isDir, readSettings, settingsDir } from './store';
 import { k3sPostExtract, removeAllK3sComponents } from './k3s-apply';
 import { LockBusyError, withLockAsync } from './lock';
+import { prepareRedeploy, switchRetired, watchNewContainer } from './switch';
 
 /** TRIGGER_WAIT_MS: a docker-args call waits this long at most to write the answers again (deploys wait for it). */
 const TRIGGER_WAIT_MS = 10_000;
@@ -52,11 +53,18 @@ async function dockerArgs(phase: Phase, args: string[]): Promise<void> {
 }
 
 /** preflight refuses a deploy or `dokku run` of a host-mode app that can no longer work, before any container is touched. */
-async function preflight(phase: 'deploy' | 'run', scheduler: string, app: string): Promise<void> {
+async function preflight(phase: 'deploy' | 'run', scheduler: string, app: string, tag = '', proc = ''): Promise<void> {
   if (!app) return;
   await withLockAsync(async () => {
-    const { host, engine } = await snapshot({ bridge: true, k3s: scheduler === 'k3s', listeners: phase === 'deploy', own: [app], vhost: [app] });
-    await apply(planPreflight(app, phase, host), host, engine?.pidfile);
+    const wanted = { bridge: true, k3s: scheduler === 'k3s', listeners: phase === 'deploy', own: [app], vhost: [app] };
+    let { host, engine } = await snapshot(wanted);
+    let plan = planPreflight(app, phase, host);
+    // A deploy that is not refused may move the web container's port (switch.ts): the labels and answers follow the move.
+    if (phase === 'deploy' && scheduler === 'docker-local' && (await prepareRedeploy(app, tag, proc))) {
+      ({ host, engine } = await snapshot(wanted));
+      plan = planPreflight(app, phase, host);
+    }
+    await apply(plan, host, engine?.pidfile);
   });
 }
 
@@ -91,10 +99,14 @@ export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
   'docker-args-process-build': (args) => dockerArgs('build', args),
   'docker-args-process-deploy': (args) => dockerArgs('deploy', args),
   'docker-args-process-run': (args) => dockerArgs('run', args),
-  'scheduler-deploy': ([scheduler = '', app = '']) => preflight('deploy', scheduler, app),
+  'scheduler-deploy': ([scheduler = '', app = '', tag = '', proc = '']) => preflight('deploy', scheduler, app, tag, proc),
   'scheduler-run': ([scheduler = '', app = '']) => preflight('run', scheduler, app),
   'post-container-create': ([kind = '', cid = '', app = '', phase = '', proc]) => triggerPostContainerCreate(kind, cid, app, phase, proc),
-  'scheduler-register-retired': ([app = '', cid = '']) => triggerSchedulerRegisterRetired(app, cid),
+  'check-deploy': ([app = '', cid = '', proc = '', port = '']) => watchNewContainer(app, cid, proc, port),
+  'scheduler-register-retired': async ([app = '', cid = '']) => {
+    if (cid) switchRetired(cid);
+    await triggerSchedulerRegisterRetired(app, cid);
+  },
   'post-extract': ([app = '']) => k3sPostExtract(app),
   'post-app-clone-setup': ([oldApp = '', newApp = '']) => lifecycle(newApp, (host) => planClone(oldApp, newApp, host)),
   'post-app-rename-setup': ([oldApp = '', newApp = '']) => lifecycle(newApp, (host) => planRename(oldApp, newApp, host)),

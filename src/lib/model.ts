@@ -3,6 +3,7 @@ import type { BridgeAddress } from './bridge';
 import type { Socket } from './diagnose';
 import type { DockerOptions } from './options';
 import type { Settings } from './properties';
+import type { RedeployRecord } from './redeploy';
 
 export interface NetworkSettings {
   initialNetwork: string;
@@ -42,6 +43,12 @@ export interface AppFacts {
   ownLabels: Record<string, string>;
   /** derived tells whether the app has precomputed trigger answers of its own. */
   derived: boolean;
+  /** basePort is webPort of the user's own map: the plugin's move to the other port of the pair aside (redeploy.ts). */
+  basePort?: number;
+  /** redeploy is the plugin's record of the app's redeploys (redeploy.ts). */
+  redeploy?: RedeployRecord;
+  /** portsMoved: the stored ports map is the plugin's move to the other port of the pair (redeploy.ts ownsMap). */
+  portsMoved?: boolean;
   /** hostNetworkRunning: a web container of the app runs with host networking now, so it holds the app's port itself. */
   hostNetworkRunning?: boolean;
 }

@@ -38,9 +38,11 @@ export interface Plan {
   derive: string[];
   /** changed are the apps whose containers get other arguments than before. */
   changed: string[];
+  /** ports are the apps whose ports map the plugin moved (redeploy.ts) and now puts back: their web leaves the host network. */
+  ports: { app: string; map: string[] | null }[];
 }
 
-const emptyPlan = (): Plan => ({ warnings: [], settings: [], destroy: [], adoptions: [], labels: [], k3s: [], derive: [], changed: [] });
+const emptyPlan = (): Plan => ({ warnings: [], settings: [], destroy: [], adoptions: [], labels: [], k3s: [], derive: [], changed: [], ports: [] });
 
 /** settingsOf is a target's stored settings as the facts know them. */
 const settingsOf = (host: HostFacts, target: string): Settings => (target === GLOBAL ? host.global : (host.apps.get(target)?.settings ?? {}));
@@ -210,6 +212,7 @@ export function planSettings({ target, values, unset = [] }: SettingsChange, hos
     const edit = labelEdit(facts, config, host, plan.warnings);
     if (edit) plan.labels.push(edit);
     if (facts.scheduler === 'k3s') plan.k3s.push({ app, networking: k3sNetworking(facts, config, host, plan.warnings) });
+    if (facts.portsMoved && facts.redeploy && !webOnHost(config)) plan.ports.push({ app, map: facts.redeploy.before.length ? facts.redeploy.before : null });
     if (effect(beforeConfigs.get(app)) !== effect(config) || plan.adoptions.some((a) => a.app === app)) plan.changed.push(app);
   }
   if (errors.length) {

@@ -6,6 +6,7 @@ import { webPort, type AppFacts } from './model';
 import { buildersWithout, planPhase, type PlanContext } from './plan';
 import { deploysOnHost, DEFAULTS, KEYS, PLUGIN, showValue, tryResolve, webOnHost, type Config, type Settings } from './properties';
 import { proxyNote } from './proxies';
+import { redeployNote, redeployWay } from './redeploy';
 
 export interface ContainerNetwork {
   networkMode: string;
@@ -53,7 +54,7 @@ export function containerStatus(app: string, deployArgs: string[] | ((proc: stri
 }
 
 /** redeploys says what a redeploy of the app really does. */
-export function redeploys(config: Config, facts: Pick<AppFacts, 'checksDisabled' | 'scheduler'>): string {
+export function redeploys(config: Config, facts: Pick<AppFacts, 'checksDisabled' | 'scheduler'> & Partial<AppFacts>): string {
   if (config.mode === 'off') return "Dokku's own (network-host changes nothing)";
   // `processes` without web: web keeps Dokku's own redeploys, and so the line says
   const only = deploysOnHost(config) && !webOnHost(config) ? ` (web is not in host mode; host mode for ${config.processes.join(', ')})` : '';
@@ -62,9 +63,13 @@ export function redeploys(config: Config, facts: Pick<AppFacts, 'checksDisabled'
     if (only) return `Kubernetes' rolling update for web${only}: Recreate for ${config.processes.join(', ')}, whose old pod stops before the new one starts`;
     return 'Recreate: the old pod stops before the new one starts (both cannot hold the port)';
   }
-  if (facts.checksDisabled) return `stop-then-start: checks are disabled, so Dokku stops the old container first (an outage while the new one starts)${only}`;
-  if (!webOnHost(config)) return `zero downtime: the new container is checked while the old one serves${only}`;
-  return 'host-mode hand-off: the old web container stops right before its replacement starts (both cannot bind the port), an outage while the replacement boots and passes its checks; it starts again if the replacement fails';
+  if (!webOnHost(config)) {
+    if (facts.checksDisabled) return `stop-then-start: checks are disabled, so Dokku stops the old container first (an outage while the new one starts)${only}`;
+    return `zero downtime: the new container is checked while the old one serves${only}`;
+  }
+  const ports = facts.ports ?? [];
+  const way = redeployWay({ config, scheduler: facts.scheduler, checksDisabled: facts.checksDisabled, webScale: facts.scale?.web ?? 1, ports, record: facts.redeploy, base: facts.basePort });
+  return redeployNote(way, facts.redeploy, webPort({ ports }));
 }
 
 /** applies says where the setting reaches the app's containers. */

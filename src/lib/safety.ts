@@ -5,6 +5,7 @@ import { hostWideBreakers, proxyKind, type ProxyKind } from './proxies';
 import { webPort, type AppFacts, type HostFacts } from './model';
 import { adoptableEntry, optionFacts, relevantOptions, removeCommand, serviceLink, type ScopedOption } from './options';
 import { deploysOnHost, webOnHost, type Config } from './properties';
+import { pairOf } from './redeploy';
 
 export interface Findings {
   errors: string[];
@@ -104,14 +105,32 @@ export function hostModeFindings({ facts, config, host, configs }: FindingsInput
     }
   }
   if (!web || port === undefined) return findings;
+  // each host-mode web app holds the two ports its redeploys alternate between (redeploy.ts)
+  const mine = reservedPorts(facts);
   for (const [other, otherConfig] of configs) {
     const otherFacts = host.apps.get(other);
-    if (other === app || !otherFacts || !webOnHost(otherConfig) || webPort(otherFacts) !== port) continue;
-    findings.errors.push(`Host-mode app ${other} already uses port ${port}. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${port + 1}`);
+    if (other === app || !otherFacts || !webOnHost(otherConfig)) continue;
+    const theirs = reservedPorts(otherFacts);
+    const shared = mine.find((p) => theirs.includes(p));
+    if (shared === undefined) continue;
+    const pair = theirs.length > 1 ? ` (its redeploys alternate between ${theirs.join(' and ')})` : '';
+    findings.errors.push(`Host-mode app ${other} already uses port ${shared}${pair}. Fix: give ${app} another port, e.g. dokku ports:set ${app} http:80:${Math.max(...theirs) + 1}`);
+  }
+  if (!facts.hostNetworkRunning && mine.length > 1 && classifyListener(host.listeners, mine[1]!) !== 'none') {
+    findings.warnings.push(
+      `Port ${mine[1]} already listens on this host: ${app}'s redeploys move its web container there and back (zero downtime), so until it is free they stop the old container first`,
+    );
   }
   // the app's own running host-mode web container holds its port itself
   if (!facts.hostNetworkRunning && classifyListener(host.listeners, port) !== 'none') findings.errors.push(portHeld(facts, port));
   return findings;
+}
+
+/** reservedPorts are the host ports a host-mode web app holds: both ports of its pair, or its one port when it cannot alternate. */
+export function reservedPorts(facts: AppFacts): number[] {
+  const base = facts.basePort ?? webPort(facts);
+  if (base === undefined) return [];
+  return facts.redeploy?.binds === 'fixed' || facts.checksDisabled ? [base] : pairOf(base);
 }
 
 /**

@@ -251,11 +251,22 @@ case "$name" in
     done
     exit 0
     ;;
+  check-deploy)
+    # `check-deploy APP CID PROC PORT IP INDEX`: a web container that redeploys on the other port of its pair
+    # (src/lib/switch.ts) must listen there before Dokku's checks pass it.
+    app=$1
+    [ "$3" = web ] && valid_app "$app" && [ -f "$data/$app/switch" ] && to_node "$@"
+    exit 0
+    ;;
   scheduler-register-retired)
     # `scheduler-register-retired APP CID [WAIT]`: APP is empty when a failed deploy's EXIT trap calls it, CID is
     # empty from herokuish builds.
     cid=$2
     case $cid in '' | *[!0-9a-f]*) exit 0 ;; esac
+    # a redeploy between the ports of a pair: its new or its old container (src/lib/switch.ts)
+    for f in "$data"/*/switch; do
+      [ -f "$f" ] && grep -q "\"$cid" "$f" && to_node "$@"
+    done
     for f in "$data"/*/handoff/"$cid"; do
       [ -f "$f" ] && to_node "$@"
     done

@@ -31,13 +31,27 @@ describe('every write path gets the same refusals', () => {
   });
 
   test(':set --global mode host lists every app that would clash, each with its fix', () => {
-    const h = host([app('a1'), app('a2'), app('a3', { ports: [{ scheme: 'http', host: 80, container: 5003 }] }), app('a4', { scale: { web: 2 }, ports: [{ scheme: 'http', host: 80, container: 5004 }] })]);
+    const h = host([app('a1'), app('a2'), app('a3', { ports: [{ scheme: 'http', host: 80, container: 5003 }] }), app('a4', { scale: { web: 2 }, ports: [{ scheme: 'http', host: 80, container: 5005 }] })]);
     const message = refusal(() => planSettings({ target: '--global', values: { mode: 'host' } }, h));
     expect(message).toMatch(/cannot be used as the global setting/);
-    expect(message).toMatch(/a1: Host-mode app a2 already uses port 5000\. Fix: give a1 another port/);
+    // each holds its pair (5000, 5001): the fix names the first port past it
+    expect(message).toMatch(/a1: Host-mode app a2 already uses port 5000 \(its redeploys alternate between 5000 and 5001\)\. Fix: give a1 another port, e\.g\. dokku ports:set a1 http:80:5002/);
     expect(message).toMatch(/a2: Host-mode app a1 already uses port 5000/);
     expect(message).toMatch(/a4: a4 runs 2 web containers.*dokku ps:scale a4 web=1/);
     expect(message).not.toMatch(/a3:/);
+  });
+
+  test.each<[string, number, Partial<AppFacts>, boolean]>([
+    ['the next port (the pair overlaps)', 5001, {}, true],
+    ['two ports on (pairs side by side)', 5002, {}, false],
+    ['the next port of an app found to listen on a fixed port (no pair)', 5001, { redeploy: { base: 5000, written: [], before: [], binds: 'fixed', fixedPort: 5000 } }, false],
+    ['the next port of an app with checks disabled (stop-first: no pair)', 5001, { checksDisabled: true }, false],
+    ['the base port while the other app sits on its second port', 5000, { ports: [{ scheme: 'http', host: 80, container: 5001 }], basePort: 5000 }, true],
+  ])('a host-mode app on %s of another one: refused = %s', (_name, port, other, refused) => {
+    const h = host([app('a1', { settings: { mode: 'host' }, ...other }), app('a2', { ports: [{ scheme: 'http', host: 80, container: port }] })]);
+    const attempt = () => planSettings({ target: 'a2', values: { mode: 'host' } }, h);
+    if (refused) expect(refusal(attempt)).toMatch(/Host-mode app a1 already uses port/);
+    else expect(attempt).not.toThrow();
   });
 
   test('an app with its own mode is not affected by the global one', () => {
