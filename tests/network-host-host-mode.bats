@@ -37,7 +37,7 @@ watch_port() {
   done
 }
 
-@test "(host mode) an app is deployed, redeployed and restarted again and again, answering each time" {
+@test "(host mode) an app is deployed, redeployed and restarted again and again, answering each time: on the two ports of its pair in turn" {
   require_docker
   dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
   dokku network-host:enable "$TEST_APP"
@@ -45,26 +45,33 @@ watch_port() {
   assert_success
   run answers "$WEB_PORT"
   assert_output --partial "hello from the app"
+  local port=$WEB_PORT next
   for round in 1 2 3; do
-    previous=$(web_id)
-    run dokku ps:rebuild "$TEST_APP"
-    assert_success
-    assert_output --partial "Host networking: stopping the previous web.1 container so its replacement can bind the port; $TEST_APP is down until the replacement passes its checks"
-    assert_output --partial "All checks successful"
-    run "$DOCKER_BIN" inspect -f '{{.Id}} {{.HostConfig.NetworkMode}}' "$(web_id)"
-    refute_output --partial "$previous"
-    assert_output --partial " host"
-    run answers "$WEB_PORT"
-    assert_output --partial "hello from the app"
-    run dokku ps:restart "$TEST_APP"
-    assert_success
-    run answers "$WEB_PORT"
-    assert_output --partial "hello from the app"
+    for command in ps:rebuild ps:restart; do
+      previous=$(web_id)
+      next=$((port == WEB_PORT ? WEB_PORT + 1 : WEB_PORT))
+      run dokku "$command" "$TEST_APP"
+      assert_success
+      assert_output --partial "Host networking: the new web container gets port $next; the old one serves on port $port until the new one passes its checks"
+      refute_output --partial "Host networking: stopping the previous"
+      assert_output --partial "All checks successful"
+      run "$DOCKER_BIN" inspect -f '{{.Id}} {{.HostConfig.NetworkMode}}' "$(web_id)"
+      refute_output --partial "$previous"
+      assert_output --partial " host"
+      run answers "$next"
+      assert_output --partial "hello from the app"
+      # the old one is retired: nothing answers on its port
+      run answers "$port"
+      assert_output ""
+      run dokku ports:report "$TEST_APP" --ports-map
+      assert_output "http:80:$next"
+      port=$next
+    done
   done
   run report containers
   assert_output "in sync"
-  # the hand-off records are gone once the replacements serve
-  run find "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP/handoff" -type f
+  # nothing is left of the switches and hand-offs once the replacements serve
+  run find "$DOKKU_LIB_ROOT/data/network-host/$TEST_APP" -name switch -o -path '*handoff/*' -type f
   assert_output ""
 }
 

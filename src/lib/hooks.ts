@@ -102,7 +102,7 @@ export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
   'scheduler-deploy': ([scheduler = '', app = '', tag = '', proc = '']) => preflight('deploy', scheduler, app, tag, proc),
   'scheduler-run': ([scheduler = '', app = '']) => preflight('run', scheduler, app),
   'post-container-create': ([kind = '', cid = '', app = '', phase = '', proc]) => triggerPostContainerCreate(kind, cid, app, phase, proc),
-  'check-deploy': ([app = '', cid = '', proc = '', port = '']) => watchNewContainer(app, cid, proc, port),
+  'check-deploy': ([app = '', cid = '', proc = '', port = '', , index = '1']) => watchNewContainer(app, cid, proc, port, index),
   'scheduler-register-retired': async ([app = '', cid = '']) => {
     if (cid) switchRetired(cid);
     await triggerSchedulerRegisterRetired(app, cid);

@@ -126,7 +126,7 @@ function putBack(app: string, sw: SwitchRecord): void {
  * watchNewContainer is check-deploy's part (`check-deploy APP CID PROC PORT IP INDEX`): the new web container must
  * listen on its port before Dokku's checks pass it, or nginx would switch to a port nobody listens on.
  */
-export async function watchNewContainer(app: string, cid: string, proc: string, port: string): Promise<void> {
+export async function watchNewContainer(app: string, cid: string, proc: string, port: string, index = '1'): Promise<void> {
   const sw = readSwitch(app);
   if (proc !== 'web' || !sw || String(sw.to) !== port || !sw.cid || !(cid.startsWith(sw.cid) || sw.cid.startsWith(cid))) return;
   const record = readRedeploy(app);
@@ -146,13 +146,13 @@ export async function watchNewContainer(app: string, cid: string, proc: string, 
     // It has listened on its PORT before: this release is broken, not the way it binds. The old container serves on.
     throw new PluginError(`The new web container of ${app} ${what} before listening on port ${sw.to} (its PORT); the old one serves on port ${sw.from}`);
   }
-  await fallBack(app, cid, sw, what);
+  await fallBack(app, cid, sw, what, `web.${index}`);
 }
 
 /** fallBack: the new container did not listen on its PORT. Today's hand-off, in this deploy: map back, old stopped, new restarted. */
-async function fallBack(app: string, cid: string, sw: SwitchRecord, what: string): Promise<void> {
+async function fallBack(app: string, cid: string, sw: SwitchRecord, what: string, dyno: string): Promise<void> {
   putBack(app, sw);
-  if (sw.old) await handOff(app, cid, sw.old, 'web');
+  if (sw.old) await handOff(app, cid, sw.old, dyno);
   const before = new Set(hostListeners().map((s) => s.port));
   const timeout = await stopTimeout(app);
   await docker(['container', 'restart', ...(timeout === undefined ? [] : ['--time', String(timeout)]), cid], { timeoutMs: ((timeout ?? 10) + 60) * 1000 });

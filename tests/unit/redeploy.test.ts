@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/lib/properties';
 const host = resolveConfig({ mode: 'host' }, {});
 const http = (container: number, host = 80) => ({ scheme: 'http', host, container });
 const facts = (over: Partial<RedeployFacts> = {}): RedeployFacts => ({ config: host, scheduler: 'docker-local', checksDisabled: false, webScale: 1, ports: [http(5000)], ...over });
-const inputs = { detected: [], proxyPort: 0, proxySslPort: 0, certExists: false };
+const inputs: { detected: string[]; proxyPort: number; proxySslPort: number; certExists: boolean } = { detected: [], proxyPort: 0, proxySslPort: 0, certExists: false };
 
 describe('redeployWay', () => {
   test.each<[string, Partial<RedeployFacts>, string]>([
