@@ -13,6 +13,8 @@ setup() { create_app; }
 teardown() {
   host_service_stop_all
   destroy_app >/dev/null 2>&1 || true
+  # the second apps of a test that failed before its own cleanup would hold their ports for the next tests
+  for app in default-port-app other-host-app port-owner-app; do dokku --force apps:destroy "$app" >/dev/null 2>&1 || true; done
 }
 
 # answers PORT: the app answers on the host's port (where nginx reaches a host-mode app)
@@ -151,7 +153,7 @@ watch_port() {
   dokku ports:set "$TEST_APP" "http:80:$WEB_PORT"
   run dokku ps:rebuild "$TEST_APP"
   assert_failure
-  assert_output --partial "Host-mode app port-owner-app already uses port $WEB_PORT. Fix: give $TEST_APP another port, e.g. dokku ports:set $TEST_APP http:80:$((WEB_PORT + 1))"
+  assert_output --partial "Host-mode app port-owner-app already uses port $WEB_PORT (its redeploys alternate between $WEB_PORT and $((WEB_PORT + 1))). Fix: give $TEST_APP another port, e.g. dokku ports:set $TEST_APP http:80:$((WEB_PORT + 2))"
   [[ "$(web_id)" == "$previous" ]]
   run answers "$WEB_PORT"
   assert_output --partial "hello from the app"
@@ -189,7 +191,12 @@ watch_port() {
   run dokku network-host:enable "$TEST_APP"
   assert_failure
   assert_output --partial "Host-mode app other-host-app already uses port $WEB_PORT"
-  assert_output --partial "dokku ports:set $TEST_APP http:80:$((WEB_PORT + 1))"
+  assert_output --partial "dokku ports:set $TEST_APP http:80:$((WEB_PORT + 2))"
+  # the pair's second port is the other app's too
+  dokku ports:set "$TEST_APP" "http:80:$((WEB_PORT + 1))"
+  run dokku network-host:enable "$TEST_APP"
+  assert_failure
+  assert_output --partial "Host-mode app other-host-app already uses port $((WEB_PORT + 1)) (its redeploys alternate between $WEB_PORT and $((WEB_PORT + 1)))"
   destroy_app other-host-app
   # an image that EXPOSEs a port something on the host already listens on (nginx on 80, here a test service)
   busy=$(free_port)
@@ -313,7 +320,8 @@ watch_port() {
   refute_output --partial "specified multiple times"
   run dokku docker-options:report "$TEST_APP" --docker-options-deploy
   assert_output ""
-  run answers "$WEB_PORT"
+  # the redeploy moved the web container to the other port of its pair
+  run answers "$((WEB_PORT + 1))"
   assert_output --partial "hello from the app"
 }
 

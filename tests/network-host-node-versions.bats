@@ -83,13 +83,19 @@ answers() { timeout 3 wget -qO- "http://127.0.0.1:$1/" 2>/dev/null; }
   assert_output --regexp "Network host computed mode: +gateway"
 }
 
-@test "(Node.js) host mode: the preflight, the hand-off on a rebuild, dokku run, and a broken release handed back" {
+@test "(Node.js) host mode: the preflight, a redeploy on the other port of the pair, dokku run, and a broken release that leaves the old one serving" {
   run dokku network-host:enable "$APP"
   assert_success
-  assert_output --partial "Host networking: stopping the previous web.1 container"
+  # the bridge container it replaces holds no host port: nothing to stop first
+  refute_output --partial "Host networking: stopping the previous"
   run "$DOCKER_BIN" inspect -f '{{.HostConfig.NetworkMode}}' "$(web_cid "$APP")"
   assert_output "host"
   run answers "$APP_PORT"
+  assert_output --partial "hello from the app"
+  run dokku ps:restart "$APP"
+  assert_success
+  assert_output --partial "Host networking: the new web container gets port $((APP_PORT + 1)); the old one serves on port $APP_PORT"
+  run answers "$((APP_PORT + 1))"
   assert_output --partial "hello from the app"
   run dokku run "$APP" true
   assert_success
@@ -99,8 +105,8 @@ answers() { timeout 3 wget -qO- "http://127.0.0.1:$1/" 2>/dev/null; }
   printf '#!/bin/sh\nexit 3\n' >"$broken/bin/web"
   run deploy_app "$APP" "$broken"
   assert_failure
-  assert_output --partial "The new web container of $APP failed; the previous one was started again and serves"
-  run answers "$APP_PORT"
+  assert_output --partial "The new web container of $APP failed; the old one serves on port $((APP_PORT + 1)), and $APP's ports are as they were"
+  run answers "$((APP_PORT + 1))"
   assert_output --partial "hello from the app"
   [[ "$(web_cid "$APP")" == "$previous" ]]
 }

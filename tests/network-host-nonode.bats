@@ -41,6 +41,7 @@ scheduler-deploy docker-local $APP latest
 scheduler-run docker-local $APP 0 -- true
 post-container-create app $cid $APP deploy web
 post-container-create app $cid $APP build
+check-deploy $APP $cid web 5000 127.0.0.1 1
 scheduler-register-retired $APP $cid 60
 scheduler-register-retired "" $cid 60
 scheduler-register-retired $APP ""
