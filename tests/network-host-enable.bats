@@ -51,7 +51,7 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   assert_success
   assert_output --partial "-----> Giving $TEST_APP host networking (--network=host)"
   assert_output --partial "$TEST_APP is not deployed yet: the setting applies on its first deploy"
-  assert_output --partial "Redeploys: host-mode hand-off: the old web container stops right before its replacement starts"
+  assert_output --partial "Redeploys: zero downtime: each redeploy starts the new web container on the other port of the pair 5000/5001 (now 5000) while the old one serves"
   refute_output --partial "WARNING: Cannot build"
   run report computed-mode
   assert_output "host"

@@ -47,10 +47,10 @@ teardown_file() { teardown_dokku; }
 
 @test "(network-host:report) says what a redeploy really does, checks disabled included" {
   run dokku network-host:report report-a --network-host-redeploys
-  assert_output --regexp "^host-mode hand-off: the old web container stops right before its replacement starts"
+  assert_output --regexp "^zero downtime: each redeploy starts the new web container on the other port of the pair [0-9]+/[0-9]+ "
   dokku checks:disable report-a
   run dokku network-host:report report-a --network-host-redeploys
-  assert_output --regexp "^stop-then-start: checks are disabled, so Dokku stops the old container first"
+  assert_output --regexp "^stop-first: checks are disabled for web, so Dokku stops the old container first"
   dokku checks:enable report-a
   run dokku network-host:report report-b --network-host-redeploys
   assert_output "Dokku's own (network-host changes nothing)"

@@ -114,7 +114,7 @@ report() { dokku network-host:report "$TEST_APP" "--network-host-$1"; }
   run dokku network-host:set --global mode host
   assert_failure
   assert_output --partial "This network-host setting cannot be used as the global setting:"
-  assert_output --partial "$TEST_APP: Host-mode app $second already uses port 5000. Fix: give $TEST_APP another port, e.g. dokku ports:set $TEST_APP http:80:5001"
+  assert_output --partial "$TEST_APP: Host-mode app $second already uses port 5000 (its redeploys alternate between 5000 and 5001). Fix: give $TEST_APP another port, e.g. dokku ports:set $TEST_APP http:80:5002"
   assert_output --partial "$second: Host-mode app $TEST_APP already uses port 5000"
   run dokku network-host:report --global --network-host-global-mode
   assert_output ""
