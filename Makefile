@@ -22,7 +22,7 @@ build-check: build
 # tsc against the Node.js floor's APIs, and shellcheck (Debian's package) on the sh sources, as Dokku's own plugins are
 # linted; the test scripts at warning level.
 SH_SOURCES := src/sh/commands.sh src/sh/hook.sh
-TEST_SCRIPTS := .ci/run tests/run tests/demo tests/docker/engine tests/lib/node-binary tests/lib/with-node $(wildcard tests/lib/*.bash) bench/life.bash
+TEST_SCRIPTS := .ci/run tests/run tests/demo tests/docker/engine tests/lib/node-binary tests/lib/with-node $(wildcard tests/lib/*.bash) bench/life.bash bench/outage.bash
 lint: node_modules
 	npx tsc --noEmit -p tsconfig.json
 	shellcheck --shell=sh $(SH_SOURCES)

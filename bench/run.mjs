@@ -3,10 +3,12 @@
 // past it, so noise can widen an interval but cannot flip a verdict. Exit status 1 iff a bound is exceeded by its
 // whole interval or a check fails (wrong trigger output, more than one Docker call, a subject that errors).
 // Parts: stats.mjs (statistics), measure.mjs (timing, interleaved pairs), triggers.mjs (docker-args triggers),
-// scaling.mjs (report growth), life.bash (Node starts over an app's life through the Dokku stand-in), config.mjs.
+// scaling.mjs (report growth), life.bash (Node starts over an app's life through the Dokku stand-in), outage.bash
+// (host-mode redeploy outages through the stand-in's nginx), config.mjs.
 //
 //   BENCH_RUNS=N, BENCH_SIZES=a,b,…   run counts and report sizes (bench/config.mjs)
 //   BENCH_LIFE=0                      skip the app-life Node count (about a minute: it deploys through the stand-in)
+//   BENCH_OUTAGE=0                    skip the redeploy outages (about 80 s: two deploys, six redeploys)
 import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { BUILDS, EXCESS_BOUND, RUNS, SIZES, SWEEPS, TRIGGER_BOUND } from './config.mjs';
 import { pairs, run, runCpu, subject, SubjectError } from './measure.mjs';
 import { fakeDocker, sandboxes, sweeps } from './scaling.mjs';
-import { verdict } from './stats.mjs';
+import { median, verdict } from './stats.mjs';
 import { check, configuredApps, PHASES } from './triggers.mjs';
 
 const started = Date.now();
@@ -166,6 +168,46 @@ function lifeFigures() {
   else row(figure, { ...cells, verdict: 'ok' });
 }
 
+// 5. The outage of a host-mode web redeploy seen through nginx (bench/outage.bash, `KIND N OUTAGE_MS` lines): the
+// median and the min–max spread of each kind's redeploys, report-only (no bound). A kind with fewer redeploys than
+// the script runs, or a script that fails, gives a FAIL row.
+const OUTAGE_KINDS = [
+  ['port', 'outage per redeploy, $PORT app (alternating ports)'],
+  ['fixed', 'outage per redeploy, fixed-port app (stop-first)'],
+];
+const OUTAGE_REDEPLOYS = 3;
+function outageFigures() {
+  const outage = spawnSync('bash', [join(repo, 'bench/outage.bash')], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  const byKind = new Map(OUTAGE_KINDS.map(([kind]) => [kind, []]));
+  for (const line of outage.stdout.toString().trim().split('\n').filter(Boolean)) {
+    const [kind, , value] = line.split(' ');
+    if (byKind.has(kind) && /^\d+$/.test(value)) byKind.get(kind).push(Number(value));
+  }
+  const why =
+    outage.status !== 0
+      ? `bench/outage.bash ${outage.error ? outage.error.message : `exit ${outage.status ?? outage.signal}`}: ${outage.stderr.toString().trim().split('\n').slice(-3).join(' / ')}`
+      : null;
+  let note = null; // one note for every row the same failure breaks
+  for (const [kind, figure] of OUTAGE_KINDS) {
+    const values = byKind.get(kind);
+    const whole = (x) => `${Math.round(x)} ms`;
+    const cells = values.length
+      ? { median: whole(median(values)), interval: `${whole(Math.min(...values))} – ${whole(Math.max(...values))} (min–max of ${values.length})` }
+      : {};
+    // a script that failed after printing every line still fails its last row
+    if (values.length === OUTAGE_REDEPLOYS && !(why && kind === OUTAGE_KINDS.at(-1)[0] && !note)) {
+      row(figure, cells);
+      continue;
+    }
+    failures.add(figure);
+    if (!note) {
+      notes.push(why ?? `bench/outage.bash printed ${values.length} ${kind} redeploy(s) of ${OUTAGE_REDEPLOYS}`);
+      note = `FAIL [${notes.length}]`;
+    }
+    row(figure, { ...cells, verdict: note });
+  }
+}
+
 // Each part runs even when an earlier one breaks; an unexpected error fails that part in the table.
 const part = (name, body) => {
   try {
@@ -179,6 +221,7 @@ try {
   part('network-host:report', reportFigures);
   part('make build', buildFigures);
   if (process.env.BENCH_LIFE !== '0') part('Node starts, app never using the plugin', lifeFigures);
+  if (process.env.BENCH_OUTAGE !== '0') part('outage per redeploy', outageFigures);
 } finally {
   try {
     standin?.teardown();
