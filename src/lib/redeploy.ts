@@ -27,8 +27,9 @@ export interface RedeployRecord {
 export interface SwitchRecord {
   from: number;
   to: number;
-  /** stored is the stored map before the move (null: none), put back when the new container fails. */
+  /** stored is the stored map before the move (null: none), and record the plugin's record then: both put back when the new container fails. */
   stored: string[] | null;
+  record?: RedeployRecord;
   /** image is the image being deployed. */
   image: string;
   /** old is the web container serving on `from`; cid the new one, once created. */

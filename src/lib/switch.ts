@@ -107,7 +107,8 @@ export async function prepareRedeploy(app: string, tag: string, proc: string): P
     return false;
   }
   if (move.kind !== 'alternate' || !current) return false;
-  writeFileAtomic(switchPath(app), `${JSON.stringify({ from: move.from, to: move.to, stored: readText(mapPath(app)) === undefined ? null : stored, image: image ?? '', old: current.id })}\n`);
+  const sw: SwitchRecord = { from: move.from, to: move.to, stored: readText(mapPath(app)) === undefined ? null : stored, record, image: image ?? '', old: current.id };
+  writeFileAtomic(switchPath(app), `${JSON.stringify(sw)}\n`);
   writePortMap(app, move.map);
   writeRedeploy(app, move.record);
   info1(`Host networking: the new web container gets port ${move.to}; the old one serves on port ${move.from} until the new one passes its checks`);
@@ -117,8 +118,10 @@ export async function prepareRedeploy(app: string, tag: string, proc: string): P
 /** putBack restores the map a switch started from. */
 function putBack(app: string, sw: SwitchRecord): void {
   writePortMap(app, sw.stored);
-  const record = readRedeploy(app);
-  if (record) writeRedeploy(app, { ...record, ...(sw.to === record.base ? {} : { written: [], before: [] }) });
+  // what the plugin owned of the map then; what it learnt since (binds) stays
+  const now = readRedeploy(app);
+  if (sw.record) writeRedeploy(app, { ...sw.record, binds: now?.binds ?? sw.record.binds, fixedPort: now?.fixedPort ?? sw.record.fixedPort, image: now?.image ?? sw.record.image });
+  else if (now) writeRedeploy(app, { ...now, written: [], before: [] });
   removePath(switchPath(app));
 }
 
@@ -153,13 +156,14 @@ export async function watchNewContainer(app: string, cid: string, proc: string, 
 async function fallBack(app: string, cid: string, sw: SwitchRecord, what: string, dyno: string): Promise<void> {
   putBack(app, sw);
   if (sw.old) await handOff(app, cid, sw.old, dyno);
-  const before = new Set(hostListeners().map((s) => s.port));
   const timeout = await stopTimeout(app);
   await docker(['container', 'restart', ...(timeout === undefined ? [] : ['--time', String(timeout)]), cid], { timeoutMs: ((timeout ?? 10) + 60) * 1000 });
+  // With the old container stopped, the new one binds its fixed port: the one the old container held (its PORT, and
+  // so the map's), or, if it was slow after all, the one it was given. Other ports' listeners may be anyone's.
   const deadline = Date.now() + WATCH_MS;
   let found: number | undefined;
   while (Date.now() < deadline) {
-    found = hostListeners().map((s) => s.port).find((p) => !before.has(p));
+    found = [sw.from, sw.to].find(listening);
     const [state] = await inspectRunning([cid]);
     if (found !== undefined || !state?.running) break;
     await sleep(POLL_MS);
