@@ -29,13 +29,13 @@ teardown() {
   destroy_app >/dev/null 2>&1 || true
 }
 
-# boot_in_host_mode [ENV...]: deploy the hello app booting in 2 s (plus ENV options), then host mode (a rebuild)
+# boot_in_host_mode [ENV...]: the hello app booting in 2 s (plus ENV options), deployed in host mode
 boot_in_host_mode() {
   dokku docker-options:add "$TEST_APP" deploy "--env=BOOT_SECONDS=2" >/dev/null
   local env
   for env in "$@"; do dokku docker-options:add "$TEST_APP" deploy "--env=$env" >/dev/null; done
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null 2>&1
   deploy_app "$TEST_APP" >/dev/null 2>&1
-  dokku network-host:enable "$TEST_APP" >/dev/null 2>&1
   wait_until 10 curl -fsS -o /dev/null -H "Host: $TEST_APP.dokku.me" "http://127.0.0.1:$PROXY_PORT/"
 }
 web_id() { "$DOCKER_BIN" inspect -f '{{.Id}}' "$(<"$DOKKU_ROOT/$TEST_APP/CONTAINER.web.1")"; }
@@ -162,8 +162,8 @@ loop_result() {
 @test "(zero downtime) caddy and traefik follow the switch: the new container's label, traefik's labels store" {
   dokku proxy:set "$TEST_APP" traefik >/dev/null
   dokku ports:set "$TEST_APP" "http:80:$WEB_PORT" >/dev/null 2>&1
+  dokku network-host:enable "$TEST_APP" --no-rebuild >/dev/null 2>&1
   deploy_app "$TEST_APP" >/dev/null 2>&1
-  dokku network-host:enable "$TEST_APP" >/dev/null 2>&1
   run dokku ps:restart "$TEST_APP"
   assert_success
   assert_output --partial "the new web container gets port $((WEB_PORT + 1))"
