@@ -35,7 +35,7 @@ from_bridge() { "$DOCKER_BIN" container run --rm "$NETWORK_HOST_TEST_IMAGE" time
   assert_output "hello from the app"
   run dokku network-host:report "$TEST_APP" --network-host-proxy
   assert_output "nginx reaches the app at 127.0.0.1 on port $PORT"
-  # and again after a redeploy (the hand-off)
+  # and again after a redeploy (on the other port of its pair)
   deploy_app "$TEST_APP" >/dev/null
   run curl -fsS -H "Host: $TEST_APP.dokku.me" "http://127.0.0.1:$proxy_port/"
   assert_output "hello from the app"
