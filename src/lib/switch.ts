@@ -13,7 +13,7 @@ import { appContainerIds, appFacts, hostListeners, portStore, readRedeploy, stop
 import { handOff } from './handoff';
 import { info1, verbose, warn } from './log';
 import { PluginError } from './errors';
-import { planMove, redeployWay, userMap, type RedeployRecord, type SwitchRecord } from './redeploy';
+import { pairOf, planMove, redeployWay, userMap, type Move, type RedeployRecord, type SwitchRecord } from './redeploy';
 import { GLOBAL, tryResolve } from './properties';
 import { libRoot, readSettings, readText, removePath, targetDataDir, writeFileAtomic, dataDir, listDir } from './store';
 import { portMaps } from './model';
@@ -63,7 +63,10 @@ async function stopRetirees(app: string, port: number, keep: string | undefined)
   }
 }
 
-/** imageId is the ID of the image a deploy starts (dokku/APP:TAG, plugins/common get_deploying_app_image_name). */
+/**
+ * imageId is the ID of the image a deploy starts, as get_deploying_app_image_name names it without a registry
+ * (dokku/APP:TAG, plugins/common/functions); unknown (a registry's repository), a 'fixed' finding holds.
+ */
 async function imageId(app: string, tag: string): Promise<string | undefined> {
   const result = await docker(['image', 'inspect', '--format', '{{.Id}}', `dokku/${app}:${tag || 'latest'}`]);
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
@@ -89,11 +92,13 @@ export async function prepareRedeploy(app: string, tag: string, proc: string): P
   });
   if (way.kind === 'dokku') return false;
   const current = await serving(app);
-  const plan = async () => planMove({ way, stored, inputs, record, serving: current?.port, held: listening });
-  let move = await plan();
+  const plan = (): Move => planMove({ way, stored, inputs, record, serving: current?.port, held: listening });
+  let move = plan();
   if (move.kind === 'stop-first' && way.kind === 'alternate' && current?.port !== undefined) {
-    await stopRetirees(app, current.port === way.base ? way.base + 1 : way.base, current.id);
-    move = await plan();
+    // the port it needs may be held by the app's previous web container, still draining within wait-to-retire
+    const [base, alternate] = pairOf(way.base);
+    await stopRetirees(app, current.port === base ? alternate : base, current.id);
+    move = plan();
   }
   if (move.kind === 'fresh') {
     if (move.map !== undefined) {
