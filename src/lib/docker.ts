@@ -160,6 +160,7 @@ export interface Running {
   port?: number;
   app: string;
   proc: string;
+  name: string;
 }
 
 /** inspectRunning asks Docker about containers in one call; those it does not know are left out. */
@@ -168,6 +169,7 @@ export async function inspectRunning(ids: string[]): Promise<Running[]> {
   const result = await docker(['container', 'inspect', ...ids]);
   let list: {
     Id?: string;
+    Name?: string;
     Image?: string;
     RestartCount?: number;
     State?: { Running?: boolean };
@@ -191,6 +193,7 @@ export async function inspectRunning(ids: string[]): Promise<Running[]> {
       port,
       app: c.Config?.Labels?.['com.dokku.app-name'] ?? '',
       proc: c.Config?.Labels?.['com.dokku.process-type'] ?? '',
+      name: (c.Name ?? '').replace(/^\//, ''),
     };
   });
 }

@@ -54,7 +54,9 @@ async function serving(app: string): Promise<Running | undefined> {
 
 /** stopRetirees stops the app's old web containers still running on a port the next one needs (a redeploy within wait-to-retire). */
 async function stopRetirees(app: string, port: number, keep: string | undefined): Promise<void> {
-  const retirees = (await inspectRunning(await appWebContainers(app))).filter((c) => c.running && c.host && c.id !== keep && c.port === port);
+  // A container still named APP.web.N.upcoming-* is another deploy's new one, not a retiree
+  // (plugins/scheduler-docker-local/bin/scheduler-deploy-process-container names it so until core-post-deploy renames it).
+  const retirees = (await inspectRunning(await appWebContainers(app))).filter((c) => c.running && c.host && c.id !== keep && c.port === port && !c.name.includes('.upcoming-'));
   for (const retiree of retirees) {
     verbose(`Host networking: stopping ${app}'s retiring web container ${retiree.id.slice(0, 12)} now: it holds port ${port}, which the new one needs`);
     const timeout = await stopTimeout(app);
