@@ -9,7 +9,6 @@ import { docker } from './exec';
 import { stopTimeout } from './gather';
 import { info1, warn } from './log';
 import { tryResolve, webOnHost, GLOBAL } from './properties';
-import { recordNewContainer } from './switch';
 import { dataDir, dokkuRoot, listDir, readSettings, readText, removePath, targetDataDir, writeFileAtomic } from './store';
 
 const handoffDir = (app: string): string => join(targetDataDir(app), 'handoff');
@@ -19,8 +18,6 @@ export async function triggerPostContainerCreate(kind: string, cid: string, app:
   if (kind !== 'app' || phase !== 'deploy' || proc !== 'web' || !cid || !app) return;
   // a web outside `processes` stays on the bridge: Dokku's zero-downtime deploy needs no hand-off
   if (!webOnHost(tryResolve(readSettings(app), readSettings(GLOBAL)).config)) return;
-  // a redeploy on the other port of the pair (switch.ts): the old container serves on
-  if (recordNewContainer(app, cid)) return;
   const created = await containerState(cid);
   if (!created?.dyno) return;
   const old = readText(join(dokkuRoot(), app, `CONTAINER.${created.dyno}`))?.trim();

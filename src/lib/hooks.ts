@@ -14,7 +14,7 @@ import { GLOBAL, tryResolve, type Phase } from './properties';
 import { checkAppName, isDir, readSettings, settingsDir } from './store';
 import { k3sPostExtract, removeAllK3sComponents } from './k3s-apply';
 import { LockBusyError, withLockAsync } from './lock';
-import { prepareRedeploy, switchRetired, watchNewContainer } from './switch';
+import { prepareRedeploy, recordNewContainer, switchRetired, watchNewContainer } from './switch';
 
 /** TRIGGER_WAIT_MS: a docker-args call waits this long at most to write the answers again (deploys wait for it). */
 const TRIGGER_WAIT_MS = 10_000;
@@ -101,7 +101,11 @@ export const HOOKS: Record<string, (args: string[]) => Promise<void>> = {
   'docker-args-process-run': (args) => dockerArgs('run', args),
   'scheduler-deploy': ([scheduler = '', app = '', tag = '', proc = '']) => preflight('deploy', scheduler, app, tag, proc),
   'scheduler-run': ([scheduler = '', app = '']) => preflight('run', scheduler, app),
-  'post-container-create': ([kind = '', cid = '', app = '', phase = '', proc]) => triggerPostContainerCreate(kind, cid, app, phase, proc),
+  'post-container-create': async ([kind = '', cid = '', app = '', phase = '', proc]) => {
+    // a redeploy on the other port of the pair (switch.ts) records its new container; the old one serves on
+    if (kind === 'app' && phase === 'deploy' && proc === 'web' && app && cid && recordNewContainer(app, cid)) return;
+    await triggerPostContainerCreate(kind, cid, app, phase, proc);
+  },
   'check-deploy': ([app = '', cid = '', proc = '', port = '', , index = '1']) => watchNewContainer(app, cid, proc, port, index),
   'scheduler-register-retired': async ([app = '', cid = '']) => {
     if (cid) switchRetired(cid);
