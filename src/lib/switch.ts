@@ -139,9 +139,11 @@ function putBack(app: string, sw: SwitchRecord): void {
 export async function watchNewContainer(app: string, cid: string, proc: string, port: string, index = '1'): Promise<void> {
   const sw = readSwitch(app);
   if (proc !== 'web' || !sw || String(sw.to) !== port || !sw.cid || !(cid.startsWith(sw.cid) || sw.cid.startsWith(cid))) return;
+  let [state] = await inspectRunning([cid]);
+  // a record left by a deploy that never got this far, the app since moved off the host network: not a switch
+  if (state && !state.host) return removePath(switchPath(app));
   const record = readRedeploy(app);
   const deadline = Date.now() + WATCH_MS;
-  let state: Running | undefined;
   for (;;) {
     if (listening(sw.to)) {
       if (record && record.binds !== 'port') writeRedeploy(app, { ...record, binds: 'port', fixedPort: undefined, image: undefined });
