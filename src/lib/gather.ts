@@ -75,10 +75,15 @@ function dockerOptions(app: string): DockerOptions {
 /** PortStore is what Dokku's ports plugin reads to answer `ports-get` for an app, with its stored map as lines. */
 export type PortStore = Omit<PortInputs, 'map'> & { stored: string[] };
 
+/** proxyOf is the app's proxy type, and whether that proxy forces a certificate (a letsencrypt email: its certs-force). */
+function proxyOf(app: string): { proxyType: string; letsencrypt: boolean } {
+  const proxyType = property('proxy', app, 'type') || 'nginx';
+  return { proxyType, letsencrypt: ['caddy', 'traefik', 'haproxy', 'openresty'].includes(proxyType) && Boolean(globalValue(proxyType, 'letsencrypt-email')) };
+}
+
 /** portStore reads the ports and proxy properties `ports-get` answers from (plugins/ports/functions.go). */
 export function portStore(app: string): PortStore {
-  const proxyType = property('proxy', app, 'type') || 'nginx';
-  const letsencrypt = ['caddy', 'traefik', 'haproxy', 'openresty'].includes(proxyType) && Boolean(globalValue(proxyType, 'letsencrypt-email'));
+  const { letsencrypt } = proxyOf(app);
   return {
     stored: listProperty('ports', app, 'map'),
     detected: listProperty('ports', app, 'map-detected'),
@@ -100,8 +105,7 @@ export function readRedeploy(app: string): RedeployRecord | undefined {
 
 /** appFacts reads everything the plans need about one app. */
 export function appFacts(app: string): AppFacts {
-  const proxyType = property('proxy', app, 'type') || 'nginx';
-  const letsencrypt = ['caddy', 'traefik', 'haproxy', 'openresty'].includes(proxyType) && Boolean(globalValue(proxyType, 'letsencrypt-email'));
+  const { proxyType, letsencrypt } = proxyOf(app);
   const { stored, ...inputs } = portStore(app);
   const redeploy = readRedeploy(app);
   return {

@@ -31,9 +31,14 @@ export async function triggerPostContainerCreate(kind: string, cid: string, app:
 /** handOff stops the previous container of a dyno for its replacement, and records it to start again if the replacement fails. */
 export async function handOff(app: string, cid: string, old: string, dyno: string): Promise<void> {
   writeFileAtomic(join(handoffDir(app), cid), `${old}\n`);
-  const timeout = await stopTimeout(app);
   info1(`Host networking: stopping the previous ${dyno} container so its replacement can bind the port; ${app} is down until the replacement passes its checks`);
-  await docker(['container', 'stop', ...(timeout === undefined ? [] : ['--time', String(timeout)]), old], { timeoutMs: ((timeout ?? 10) + 60) * 1000 });
+  await withStopTimeout(app, 'stop', old);
+}
+
+/** withStopTimeout stops or restarts an app's container with the app's `ps` stop timeout, as Dokku's `docker stop -t` does. */
+export async function withStopTimeout(app: string, verb: 'stop' | 'restart', id: string): Promise<void> {
+  const timeout = await stopTimeout(app);
+  await docker(['container', verb, ...(timeout === undefined ? [] : ['--time', String(timeout)]), id], { timeoutMs: ((timeout ?? 10) + 60) * 1000 });
 }
 
 /** findHandoff finds the record of a replacement container, whichever app it belongs to. */

@@ -5,7 +5,7 @@
 // So each redeploy moves that container port to the other port of a pair (5000 <-> 5001): the new container is
 // checked on its own port while the old one serves, and nginx switches when the checks pass. An app that listens on
 // a fixed port whatever PORT says cannot move: its redeploys stop the old container first (handoff.ts).
-import { portMaps, type PortInputs, type PortMap } from './model';
+import type { PortInputs, PortMap } from './model';
 import { webOnHost, type Config } from './properties';
 
 /** RedeployRecord is what the plugin keeps about an app's redeploys (data/network-host/APP/redeploy). */
@@ -143,9 +143,6 @@ export function planMove({ way, stored, inputs, record, serving, held }: MoveInp
     record: { ...record, base, written, before: to === base ? [] : user },
   };
 }
-
-/** portsAfter are the maps Dokku answers once a map is written (what the labels and checks then use). */
-export const portsAfter = (map: string[] | null, inputs: Omit<PortInputs, 'map'>): PortMap[] => portMaps({ ...inputs, map: map ?? [] });
 
 /** redeployNote is the report's and enable's line: which way the app's redeploys go, and why. */
 export function redeployNote(way: Way, record: RedeployRecord | undefined, current: number | undefined): string {

@@ -9,8 +9,8 @@
 import { join } from 'path';
 import { appWebContainers, inspectRunning, type Running } from './docker';
 import { docker } from './exec';
-import { appContainerIds, appFacts, hostListeners, portStore, readRedeploy, stopTimeout } from './gather';
-import { handOff } from './handoff';
+import { appContainerIds, appFacts, hostListeners, portStore, readRedeploy } from './gather';
+import { handOff, withStopTimeout } from './handoff';
 import { info1, verbose, warn } from './log';
 import { PluginError } from './errors';
 import { pairOf, planMove, redeployWay, userMap, type Move, type RedeployRecord, type SwitchRecord } from './redeploy';
@@ -59,9 +59,8 @@ async function stopRetirees(app: string, port: number, keep: string | undefined)
   const retirees = (await inspectRunning(await appWebContainers(app))).filter((c) => c.running && c.host && c.id !== keep && c.port === port && !c.name.includes('.upcoming-'));
   for (const retiree of retirees) {
     verbose(`Host networking: stopping ${app}'s retiring web container ${retiree.id.slice(0, 12)} now: it holds port ${port}, which the new one needs`);
-    const timeout = await stopTimeout(app);
     await docker(['container', 'update', '--restart=no', retiree.id]);
-    await docker(['container', 'stop', ...(timeout === undefined ? [] : ['--time', String(timeout)]), retiree.id], { timeoutMs: ((timeout ?? 10) + 60) * 1000 });
+    await withStopTimeout(app, 'stop', retiree.id);
   }
 }
 
@@ -165,8 +164,7 @@ export async function watchNewContainer(app: string, cid: string, proc: string, 
 async function fallBack(app: string, cid: string, sw: SwitchRecord, what: string, dyno: string): Promise<void> {
   putBack(app, sw);
   if (sw.old) await handOff(app, cid, sw.old, dyno);
-  const timeout = await stopTimeout(app);
-  await docker(['container', 'restart', ...(timeout === undefined ? [] : ['--time', String(timeout)]), cid], { timeoutMs: ((timeout ?? 10) + 60) * 1000 });
+  await withStopTimeout(app, 'restart', cid);
   // With the old container stopped, the new one binds its fixed port: the one the old container held (its PORT, and
   // so the map's), or, if it was slow after all, the one it was given. Other ports' listeners may be anyone's.
   const deadline = Date.now() + WATCH_MS;

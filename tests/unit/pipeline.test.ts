@@ -41,6 +41,19 @@ describe('every write path gets the same refusals', () => {
     expect(message).not.toMatch(/a3:/);
   });
 
+  test.each<[string, Parameters<typeof planSettings>[0]]>([
+    ['enable', { target: 'api', values: { mode: 'host' } }],
+    [':set --global mode host', { target: '--global', values: { mode: 'host' } }],
+  ])('a program on the second port of the pair is said at %s, not refused: redeploys stop first while it runs', (_name, change) => {
+    const h = host([app('api')], { listeners: [{ address: '0.0.0.0', port: 5001 }] });
+    expect(planSettings(change, h).warnings).toContain(
+      "Port 5001 already listens on this host: api's redeploys move its web container there and back (zero downtime), so until it is free they stop the old container first",
+    );
+    // and at the deploy preflight
+    const enabled = host([hostApp('api')], { listeners: [{ address: '0.0.0.0', port: 5001 }] });
+    expect(planPreflight('api', 'deploy', enabled).warnings.some((w) => w.startsWith('Port 5001 already listens'))).toBe(true);
+  });
+
   test.each<[string, number, Partial<AppFacts>, boolean]>([
     ['the next port (the pair overlaps)', 5001, {}, true],
     ['two ports on (pairs side by side)', 5002, {}, false],
